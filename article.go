@@ -1,0 +1,86 @@
+package crosswire
+
+import "time"
+
+// Article is one archived article: its identity and its latest revision.
+// Earlier revisions are kept as Revision rows and never overwritten.
+type Article struct {
+	ID       int64
+	SourceID int64
+	FeedID   int64 // the feed it was first seen in
+
+	// Key is the stable identity within a source: the feed's guid/id, else
+	// the canonical link without tracking parameters, else a content hash.
+	// The same article in two feeds of one source has one key.
+	Key  string
+	GUID string // as the feed gave it
+	URL  string // canonical link to the original
+
+	Title      string // plain text
+	Author     string
+	Categories []string
+	Summary    string // sanitized HTML
+	Content    string // sanitized HTML, the fullest body we have
+	Text       string // plain-text rendering of Content (paragraphs separated by blank lines)
+	ImageURL   string
+	Enclosures []Enclosure
+	Language   string
+
+	PublishedAt time.Time // as the outlet says; zero if it did not say
+	UpdatedAt   time.Time // as the outlet says
+	FirstSeenAt time.Time // when the hub first stored it
+	LastSeenAt  time.Time // last poll or revisit that still carried it
+
+	// Hash identifies what the outlet delivered (title, summary, content)
+	// so a re-poll with the same text does not create a revision.
+	Hash      string
+	Revisions int // number of stored revisions, >= 1
+
+	// Set by revisits: the outlet's page answered 404/410 on that day. The
+	// hub keeps serving its copy.
+	RemovedAt     time.Time
+	NextRevisitAt time.Time
+	Revisits      int
+	ExtractNote   string // why full-text extraction was not used, if it failed
+
+	StoryID int64 // 0 until grouped
+}
+
+// DisplayTime is the time shown and sorted by: the outlet's publication
+// time, else when the hub first saw it.
+func (a Article) DisplayTime() time.Time {
+	if !a.PublishedAt.IsZero() {
+		return a.PublishedAt
+	}
+	return a.FirstSeenAt
+}
+
+// Enclosure is an attached media file (podcast audio, image, video).
+type Enclosure struct {
+	URL    string `json:"url"`
+	Type   string `json:"type"`
+	Length int64  `json:"length"`
+}
+
+// Revision is one stored version of an article's text.
+type Revision struct {
+	ID        int64
+	ArticleID int64
+	N         int // 1 for the first version
+	Title     string
+	Summary   string
+	Content   string
+	Text      string
+	Hash      string
+	Origin    string // "feed" or "page"
+	FetchedAt time.Time
+}
+
+// SaveOutcome says what storing one article did.
+type SaveOutcome int
+
+const (
+	Unchanged  SaveOutcome = iota // known key, same hash: only LastSeenAt moved
+	Created                       // new article, revision 1
+	NewVersion                    // known key, different hash: revision N+1 stored
+)

@@ -1,0 +1,109 @@
+package crosswire
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the hub persists. The sqlite and postgres packages
+// implement it; storetest runs one suite against every implementation.
+type Store interface {
+	SourceStore
+	FeedStore
+	ArticleStore
+	StoryStore
+	Close() error
+}
+
+// SourceStore keeps outlets.
+type SourceStore interface {
+	// PutSource inserts the source, or updates the one with the same slug,
+	// and sets s.ID.
+	PutSource(ctx context.Context, s *Source) error
+	SourceByID(ctx context.Context, id int64) (Source, error)
+	SourceBySlug(ctx context.Context, slug string) (Source, error)
+	// Sources lists every source ordered by name.
+	Sources(ctx context.Context) ([]Source, error)
+	SetSourcePaused(ctx context.Context, slug string, paused bool) error
+	// DeleteSource removes a source with its feeds, articles and revisions.
+	DeleteSource(ctx context.Context, slug string) error
+}
+
+// FeedStore keeps feed addresses and their polling state.
+type FeedStore interface {
+	// PutFeed inserts the feed unless the source already has that URL, and
+	// sets f.ID either way. Polling state of an existing feed is untouched.
+	PutFeed(ctx context.Context, f *Feed) error
+	FeedByID(ctx context.Context, id int64) (Feed, error)
+	// Feeds lists a source's feeds; sourceID 0 lists all.
+	Feeds(ctx context.Context, sourceID int64) ([]Feed, error)
+	// DueFeeds lists feeds of unpaused sources whose NextPollAt <= now,
+	// most overdue first.
+	DueFeeds(ctx context.Context, now time.Time, limit int) ([]Feed, error)
+	// SaveFeedState writes a feed's polling state (URL, validators,
+	// schedule, errors) after a poll.
+	SaveFeedState(ctx context.Context, f Feed) error
+	DeleteFeed(ctx context.Context, id int64) error
+}
+
+// ArticleQuery selects articles, newest first (DisplayTime, then ID).
+type ArticleQuery struct {
+	SourceIDs []int64   // restrict to these sources (nil: all)
+	StoryID   int64     // restrict to one story
+	Since     time.Time // DisplayTime >= Since
+	Limit     int       // 0: no limit
+	Offset    int
+}
+
+// ArticleStore keeps articles and every revision of them.
+type ArticleStore interface {
+	// SaveArticles stores the articles of one poll of one source in one
+	// transaction. For each article, by (SourceID, Key): a new key is
+	// inserted with revision 1; a known key with a different Hash gets a new
+	// revision and its current fields replaced; a known key with the same
+	// Hash only has LastSeenAt moved. IDs (and Revisions) are set on the
+	// given articles. The outcomes are in the same order.
+	SaveArticles(ctx context.Context, articles []*Article) ([]SaveOutcome, error)
+	Article(ctx context.Context, id int64) (Article, error)
+	ArticleByKey(ctx context.Context, sourceID int64, key string) (Article, error)
+	Articles(ctx context.Context, q ArticleQuery) ([]Article, error)
+	CountArticles(ctx context.Context, q ArticleQuery) (int, error)
+	// Revisions lists an article's revisions, oldest first.
+	Revisions(ctx context.Context, articleID int64) ([]Revision, error)
+	// MarkRemoved records that the original answered 404/410 at time at
+	// (zero clears it when it reappears).
+	MarkRemoved(ctx context.Context, articleID int64, at time.Time) error
+	// SetRevisit records a revisit's schedule and count.
+	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
+	// DueRevisits lists articles whose NextRevisitAt is set and <= now.
+	DueRevisits(ctx context.Context, now time.Time, limit int) ([]Article, error)
+	// LastChange is the time of the newest stored article or revision of
+	// the given sources (nil: all): output feeds use it for Last-Modified.
+	LastChange(ctx context.Context, sourceIDs []int64) (time.Time, error)
+}
+
+// StoryQuery selects stories, most recently active first (LastAt).
+type StoryQuery struct {
+	SourceIDs  []int64 // only stories with an article from these sources, counting only them
+	MinSources int     // at least this many distinct sources
+	MaxSources int     // at most this many (0: no bound)
+	Since      time.Time
+	Limit      int
+	Offset     int
+}
+
+// StoryStore keeps stories and which article belongs to which.
+type StoryStore interface {
+	// CreateStory inserts a story and sets s.ID.
+	CreateStory(ctx context.Context, s *Story) error
+	// AssignArticle puts an article in a story (moving it if it was in
+	// another) and refreshes both stories' counts and times. A story left
+	// without articles is deleted.
+	AssignArticle(ctx context.Context, a StoryAssignment) error
+	Story(ctx context.Context, id int64) (Story, error)
+	Stories(ctx context.Context, q StoryQuery) ([]Story, error)
+	Assignment(ctx context.Context, articleID int64) (StoryAssignment, error)
+	// ClearAutomaticAssignments removes every non-manual assignment and the
+	// stories left empty, before a rebuild.
+	ClearAutomaticAssignments(ctx context.Context) error
+}
