@@ -84,3 +84,12 @@ const (
 	Created                       // new article, revision 1
 	NewVersion                    // known key, different hash: revision N+1 stored
 )
+
+// Media is one mirrored image: the outlet's URL and the hub's copy.
+type Media struct {
+	URL         string // the original address, as found in the article
+	File        string // "<sha256>.<ext>", the copy's name
+	ContentType string
+	Size        int64
+	FetchedAt   time.Time
+}

@@ -91,16 +91,16 @@ type Source struct {
 // Rules are a source's content clean-up rules, applied after the built-in
 // defaults when the article text is extracted and sanitized.
 type Rules struct {
-	Content      []string      `json:"content,omitempty"`       // CSS selectors that pick the article body
-	Remove       []string      `json:"remove,omitempty"`        // CSS selectors removed from it
-	RewriteLinks []LinkRewrite `json:"rewrite_links,omitempty"` // applied to href/src
-	StripAttrs   []string      `json:"strip_attrs,omitempty"`   // attribute names removed everywhere
+	Content      []string      `json:"content,omitempty" yaml:"content"`             // CSS selectors that pick the article body
+	Remove       []string      `json:"remove,omitempty" yaml:"remove"`               // CSS selectors removed from it
+	RewriteLinks []LinkRewrite `json:"rewrite_links,omitempty" yaml:"rewrite_links"` // applied to href/src
+	StripAttrs   []string      `json:"strip_attrs,omitempty" yaml:"strip_attrs"`     // attribute names removed everywhere
 }
 
 // LinkRewrite replaces a URL prefix (for example an outlet's mirror domain).
 type LinkRewrite struct {
-	From string `json:"from"`
-	To   string `json:"to"`
+	From string `json:"from" yaml:"from"`
+	To   string `json:"to" yaml:"to"`
 }
 
 // RepublishOpen reports whether the source may be shown at time now.

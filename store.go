@@ -107,3 +107,10 @@ type StoryStore interface {
 	// stories left empty, before a rebuild.
 	ClearAutomaticAssignments(ctx context.Context) error
 }
+
+// MediaStore records mirrored images by their original URL.
+type MediaStore interface {
+	// PutMedia records a mirrored copy; a URL already recorded is updated.
+	PutMedia(ctx context.Context, m Media) error
+	MediaByURL(ctx context.Context, url string) (Media, error)
+}

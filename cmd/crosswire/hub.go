@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	"crosswire"
+	"crosswire/config"
+	"crosswire/fetch"
+	"crosswire/ingest"
+	"crosswire/schedule"
+	"crosswire/sqlite"
+	"crosswire/story"
+)
+
+// defaultConfig is read when --config is not given and the file exists;
+// without it the built-in defaults apply (database ./data/crosswire.db).
+const defaultConfig = "crosswire.yaml"
+
+// configFlag registers --config on a command's flag set.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "", "configuration file (default ./"+defaultConfig+" if it exists)")
+}
+
+// loadConfig reads the named file, or the default one when it exists.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		if _, err := os.Stat(defaultConfig); err != nil {
+			return config.Parse(defaultConfig, nil)
+		}
+		path = defaultConfig
+	}
+	return config.Load(path)
+}
+
+// hub is the wired pipeline that serve and fetch share.
+type hub struct {
+	cfg      *config.Config
+	store    crosswire.Store
+	fetcher  *fetch.Client
+	pipeline *ingest.Pipeline
+	runner   *schedule.Runner
+	log      *slog.Logger
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// openStore opens the configured database and applies migrations.
+func openStore(ctx context.Context, cfg *config.Config) (crosswire.Store, error) {
+	if strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://") {
+		return nil, errors.New("PostgreSQL is not supported by this build yet")
+	}
+	st, err := sqlite.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", cfg.Database, err)
+	}
+	return st, nil
+}
+
+// openHub loads everything a polling process needs. The caller closes
+// h.store.
+func openHub(ctx context.Context, cfg *config.Config, log *slog.Logger) (*hub, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := syncSources(ctx, st, cfg, time.Now); err != nil {
+		st.Close()
+		return nil, err
+	}
+	p := cfg.Polling
+	ua := p.UserAgent
+	if ua == "" {
+		ua = fmt.Sprintf("crosswire/%s (+%s; hub at %s)", crosswire.Version, crosswire.ProjectURL, cfg.Site.BaseURL)
+	}
+	fc := fetch.New(fetch.Options{
+		UserAgent:    ua,
+		AllowPrivate: p.AllowPrivate,
+		MaxBodyBytes: p.MaxBodyBytes,
+		Timeout:      p.Timeout,
+		PerHost:      p.PerHost,
+		MaxConns:     max(p.Workers*2, 16),
+		Now:          time.Now,
+		Rand:         rand.Float64,
+	})
+	grouping, err := ingest.NewGrouping(ctx, st, story.NewGrouper(story.DefaultOptions()), time.Now)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	pl := &ingest.Pipeline{Store: st, Fetcher: fc, Stories: grouping, Now: time.Now, Log: log}
+	r := &schedule.Runner{
+		Store:   st,
+		Poller:  pl,
+		Policy:  schedule.Policy{Default: p.Interval, Min: p.MinInterval, Max: p.MaxInterval, BackoffBase: p.MinInterval},
+		Workers: p.Workers,
+		Now:     time.Now,
+		Rand:    rand.Float64,
+		Log:     log,
+	}
+	return &hub{cfg: cfg, store: st, fetcher: fc, pipeline: pl, runner: r, log: log}, nil
+}
+
+// syncSources applies the configured sources to the store: created or
+// updated by slug, feeds added. Removing a source from the file does not
+// delete its archive (that is `crosswire sources remove`), and a pause set
+// at run time survives a restart unless the file itself pauses the source.
+func syncSources(ctx context.Context, st crosswire.Store, cfg *config.Config, now func() time.Time) error {
+	for _, cs := range cfg.Sources {
+		s := cs.Source
+		if old, err := st.SourceBySlug(ctx, s.Slug); err == nil {
+			s.ID = old.ID
+			s.CreatedAt = old.CreatedAt
+			s.Paused = s.Paused || old.Paused
+		} else if !errors.Is(err, crosswire.ErrNotFound) {
+			return fmt.Errorf("sync source %s: %w", s.Slug, err)
+		} else {
+			s.CreatedAt = now()
+		}
+		s.UpdatedAt = now()
+		if err := st.PutSource(ctx, &s); err != nil {
+			return fmt.Errorf("sync source %s: %w", s.Slug, err)
+		}
+		for _, u := range cs.Feeds {
+			f := crosswire.Feed{SourceID: s.ID, URL: u, Interval: cfg.Polling.Interval, NextPollAt: now()}
+			if err := st.PutFeed(ctx, &f); err != nil {
+				return fmt.Errorf("sync feed %s of %s: %w", u, s.Slug, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"crosswire"
+	"crosswire/story"
+)
+
+// Window is how far back the live grouper remembers articles. A story
+// spans about two days; a longer memory only adds candidates.
+const Window = 72 * time.Hour
+
+// Grouping assigns newly stored articles to stories with the same grouper
+// that `crosswire stories group` uses offline. The grouper's labels are
+// either "s<storyID>" (stories loaded from the store) or the decimal ID of
+// the story's first article (stories created since start).
+type Grouping struct {
+	mu      sync.Mutex
+	g       *story.Grouper
+	store   crosswire.Store
+	now     func() time.Time
+	slugs   map[int64]string // source ID → slug, for the grouper's items
+	storyOf map[string]int64 // label → story ID, for stories created here
+}
+
+// NewGrouping loads the last Window of archived articles into g, pinned to
+// the stories they already belong to, so a restart continues the same
+// stories.
+func NewGrouping(ctx context.Context, st crosswire.Store, g *story.Grouper, now func() time.Time) (*Grouping, error) {
+	gr := &Grouping{g: g, store: st, now: now, slugs: map[int64]string{}, storyOf: map[string]int64{}}
+	recent, err := st.Articles(ctx, crosswire.ArticleQuery{Since: now().Add(-Window)})
+	if err != nil {
+		return nil, fmt.Errorf("load recent articles for grouping: %w", err)
+	}
+	// Oldest first, as they arrived.
+	for i := len(recent) - 1; i >= 0; i-- {
+		a := recent[i]
+		item, err := gr.item(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if a.StoryID != 0 {
+			g.Pin(item, "s"+strconv.FormatInt(a.StoryID, 10))
+		} else {
+			g.Add(item)
+		}
+	}
+	return gr, nil
+}
+
+func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, error) {
+	slug, ok := gr.slugs[a.SourceID]
+	if !ok {
+		s, err := gr.store.SourceByID(ctx, a.SourceID)
+		if err != nil {
+			return story.Item{}, fmt.Errorf("source of article %d: %w", a.ID, err)
+		}
+		slug = s.Slug
+		gr.slugs[a.SourceID] = slug
+	}
+	summary := a.Text
+	if len(summary) > 600 {
+		summary = summary[:600]
+	}
+	return story.Item{
+		ID:        strconv.FormatInt(a.ID, 10),
+		Source:    slug,
+		Lang:      a.Language,
+		Published: a.DisplayTime(),
+		Title:     a.Title,
+		Summary:   summary,
+	}, nil
+}
+
+// Assign groups freshly created articles of one source and records each
+// decision with its score and shared terms.
+func (gr *Grouping) Assign(ctx context.Context, src crosswire.Source, articles []*crosswire.Article) error {
+	gr.mu.Lock()
+	defer gr.mu.Unlock()
+	gr.slugs[src.ID] = src.Slug
+	for _, a := range articles {
+		item, err := gr.item(ctx, *a)
+		if err != nil {
+			return err
+		}
+		d := gr.g.Add(item)
+		storyID, err := gr.storyID(ctx, d, a)
+		if err != nil {
+			return err
+		}
+		err = gr.store.AssignArticle(ctx, crosswire.StoryAssignment{
+			ArticleID: a.ID, StoryID: storyID, Score: d.Score, Terms: d.Terms, AssignedAt: gr.now(),
+		})
+		if err != nil {
+			return fmt.Errorf("assign article %d to story %d: %w", a.ID, storyID, err)
+		}
+		a.StoryID = storyID
+	}
+	return nil
+}
+
+// storyID maps a grouper decision to a stored story, creating it for a new one.
+func (gr *Grouping) storyID(ctx context.Context, d story.Decision, a *crosswire.Article) (int64, error) {
+	if id, ok := strings.CutPrefix(d.Story, "s"); ok {
+		return strconv.ParseInt(id, 10, 64)
+	}
+	if id, ok := gr.storyOf[d.Story]; ok {
+		return id, nil
+	}
+	if !d.New {
+		// A story begun before this process started and not pinned: its
+		// first article knows it.
+		first, err := strconv.ParseInt(d.Story, 10, 64)
+		if err == nil {
+			if as, err := gr.store.Assignment(ctx, first); err == nil {
+				gr.storyOf[d.Story] = as.StoryID
+				return as.StoryID, nil
+			}
+		}
+	}
+	s := crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: gr.now()}
+	if err := gr.store.CreateStory(ctx, &s); err != nil {
+		return 0, fmt.Errorf("create story: %w", err)
+	}
+	gr.storyOf[d.Story] = s.ID
+	return s.ID, nil
+}

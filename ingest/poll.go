@@ -1,0 +1,146 @@
+// Package ingest is one feed poll end to end: fetch, parse, identify,
+// sanitize, store and group. The scheduler and `crosswire fetch` both call
+// Poll, so the demo's local files and the web's feeds take the same path.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"crosswire"
+	"crosswire/feed"
+	"crosswire/fetch"
+)
+
+// Fetcher is the part of fetch.Client that polling needs.
+type Fetcher interface {
+	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+}
+
+// Pipeline holds what a poll needs. It is safe for concurrent polls.
+type Pipeline struct {
+	Store   crosswire.Store
+	Fetcher Fetcher
+	Stories *Grouping // nil: articles are not grouped
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Poll is what one poll did, with the feed's state updated except for its
+// schedule (the scheduler's policy decides that from Observed).
+type Poll struct {
+	Feed       crosswire.Feed
+	Result     crosswire.PollResult
+	RetryAfter time.Duration
+	Published  []time.Time   // entries' publication times, for the adaptive interval
+	Hint       time.Duration // the feed's own <ttl>/sy:updatePeriod
+}
+
+// Poll fetches one feed and stores what is new. A failure never touches
+// stored articles: it is recorded on the feed (LastError, Failures) and
+// returned in Result.Err.
+func (p *Pipeline) Poll(ctx context.Context, f crosswire.Feed) Poll {
+	start := p.Now()
+	out := Poll{Feed: f}
+	out.Feed.LastPollAt = start
+	out.Feed.TotalPolls++
+	res := &out.Result
+	res.FeedID, res.URL = f.ID, f.URL
+
+	err := p.poll(ctx, &out)
+	res.Duration = p.Now().Sub(start)
+	if err != nil {
+		res.Err = err
+		out.Feed.LastError = err.Error()
+		out.Feed.Failures++
+		out.Feed.TotalErrors++
+		return out
+	}
+	out.Feed.LastError = ""
+	out.Feed.Failures = 0
+	if res.New > 0 {
+		out.Feed.LastNewAt = start
+	}
+	return out
+}
+
+func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
+	f := &out.Feed
+	res := &out.Result
+	src, err := p.Store.SourceByID(ctx, f.SourceID)
+	if err != nil {
+		return fmt.Errorf("load source of feed %d: %w", f.ID, err)
+	}
+	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Accept: fetch.AcceptFeeds})
+	if err != nil {
+		var se *fetch.StatusError
+		if errors.As(err, &se) {
+			res.Status = se.Status
+			f.LastStatus = se.Status
+			out.RetryAfter = se.RetryAfter
+		} else {
+			f.LastStatus = 0
+		}
+		return err
+	}
+	res.Status = resp.Status
+	f.LastStatus = resp.Status
+	if resp.PermanentURL != "" && resp.PermanentURL != f.URL {
+		p.Log.Info("feed moved permanently", "feed", f.ID, "from", f.URL, "to", resp.PermanentURL)
+		f.URL = resp.PermanentURL
+		res.URL = f.URL
+	}
+	if resp.NotModified {
+		res.NotModified = true
+		return nil
+	}
+	doc, err := feed.Parse(resp.Body, feed.Options{BaseURL: resp.URL, ContentType: resp.ContentType})
+	if err != nil {
+		// Keep the old validators: the next poll must get the body again.
+		return fmt.Errorf("parse %s: %w", resp.URL, err)
+	}
+	now := p.Now()
+	articles := make([]*crosswire.Article, 0, len(doc.Entries))
+	seen := make(map[string]bool, len(doc.Entries))
+	for _, e := range doc.Entries {
+		a := toArticle(src, *f, doc, e, now)
+		if seen[a.Key] {
+			continue // a feed that lists one item twice
+		}
+		seen[a.Key] = true
+		articles = append(articles, a)
+		out.Published = append(out.Published, a.PublishedAt)
+	}
+	res.Items = len(doc.Entries)
+	outcomes, err := p.Store.SaveArticles(ctx, articles)
+	if err != nil {
+		return fmt.Errorf("store articles of %s: %w", f.URL, err)
+	}
+	var created []*crosswire.Article
+	for i, o := range outcomes {
+		switch o {
+		case crosswire.Created:
+			res.New++
+			created = append(created, articles[i])
+		case crosswire.NewVersion:
+			res.Updated++
+		}
+	}
+	// Validators are saved only once the articles are safely stored.
+	f.ETag, f.LastModified = resp.ETag, resp.LastModified
+	if doc.Title != "" {
+		f.Title = doc.Title
+	}
+	f.HintTTL = doc.TTL
+	out.Hint = doc.TTL
+	if p.Stories != nil && len(created) > 0 {
+		if err := p.Stories.Assign(ctx, src, created); err != nil {
+			// Grouping is derived data: a failure is logged, the articles stay.
+			p.Log.Error("group articles", "feed", f.ID, "err", err)
+		}
+	}
+	return nil
+}

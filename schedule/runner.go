@@ -1,0 +1,165 @@
+package schedule
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"crosswire"
+	"crosswire/ingest"
+)
+
+// Poller polls one feed; *ingest.Pipeline implements it.
+type Poller interface {
+	Poll(ctx context.Context, f crosswire.Feed) ingest.Poll
+}
+
+// Runner polls due feeds with a bounded pool of workers. Feed state lives
+// in the store, so a restarted runner continues where the last one was.
+type Runner struct {
+	Store   crosswire.FeedStore
+	Poller  Poller
+	Policy  Policy
+	Workers int
+	Now     func() time.Time
+	Rand    func() float64
+	Log     *slog.Logger
+	// Tick is how often the store is asked for due feeds when idle.
+	Tick time.Duration
+	// OnPoll, if set, sees every poll's result (progress output, metrics).
+	OnPoll func(crosswire.PollResult)
+}
+
+// Run polls due feeds until ctx is cancelled, then waits for the polls in
+// flight (which see the cancellation) and returns.
+func (r *Runner) Run(ctx context.Context) error {
+	workers := max(r.Workers, 1)
+	tick := r.Tick
+	if tick <= 0 {
+		tick = time.Second
+	}
+	jobs := make(chan crosswire.Feed)
+	var (
+		mu       sync.Mutex
+		inFlight = map[int64]bool{}
+		wg       sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for f := range jobs {
+				r.pollOne(ctx, f)
+				mu.Lock()
+				delete(inFlight, f.ID)
+				mu.Unlock()
+			}
+		})
+	}
+	defer func() {
+		close(jobs)
+		wg.Wait()
+	}()
+
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		due, err := r.Store.DueFeeds(ctx, r.Now(), workers*4)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.Log.Error("list due feeds", "err", err)
+			timer.Reset(tick)
+			continue
+		}
+		dispatched := 0
+		for _, f := range due {
+			mu.Lock()
+			busy := inFlight[f.ID]
+			if !busy {
+				inFlight[f.ID] = true
+			}
+			mu.Unlock()
+			if busy {
+				continue
+			}
+			select {
+			case jobs <- f:
+				dispatched++
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if dispatched > 0 && len(due) == workers*4 {
+			timer.Reset(0) // more may be due: ask again at once
+		} else {
+			timer.Reset(tick)
+		}
+	}
+}
+
+// PollAll polls the given feeds once each, workers at a time, and returns
+// the results in the feeds' order. `crosswire fetch` uses it.
+func (r *Runner) PollAll(ctx context.Context, feeds []crosswire.Feed) []crosswire.PollResult {
+	results := make([]crosswire.PollResult, len(feeds))
+	sem := make(chan struct{}, max(r.Workers, 1))
+	var wg sync.WaitGroup
+	for i, f := range feeds {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			results[i] = crosswire.PollResult{FeedID: f.ID, URL: f.URL, Err: ctx.Err()}
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			results[i] = r.pollOne(ctx, f)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// pollOne polls, applies the policy and saves the feed's new state.
+func (r *Runner) pollOne(ctx context.Context, f crosswire.Feed) crosswire.PollResult {
+	p := r.Poller.Poll(ctx, f)
+	if ctx.Err() != nil {
+		// Shutting down: the poll was cut short, not the feed's fault. Its
+		// state stays as it was so it is due again at the next start.
+		return p.Result
+	}
+	nf := p.Feed
+	o := Outcome{
+		Failed:     p.Result.Err != nil,
+		RetryAfter: p.RetryAfter,
+		New:        p.Result.New,
+		Published:  p.Published,
+		Hint:       p.Hint,
+	}
+	nf.Interval, nf.NextPollAt = r.Policy.Next(r.Now(), f.Interval, nf.Failures, o, r.rand())
+	p.Result.NextPollAt = nf.NextPollAt
+	if err := r.Store.SaveFeedState(context.WithoutCancel(ctx), nf); err != nil {
+		r.Log.Error("save feed state", "feed", f.ID, "url", f.URL, "err", err)
+	}
+	if p.Result.Err != nil {
+		r.Log.Warn("poll failed", "feed", f.ID, "url", f.URL, "status", p.Result.Status, "failures", nf.Failures, "next", nf.NextPollAt, "err", p.Result.Err)
+	} else {
+		r.Log.Debug("polled", "feed", f.ID, "url", nf.URL, "status", p.Result.Status, "new", p.Result.New, "updated", p.Result.Updated, "next", nf.NextPollAt)
+	}
+	if r.OnPoll != nil {
+		r.OnPoll(p.Result)
+	}
+	return p.Result
+}
+
+func (r *Runner) rand() float64 {
+	if r.Rand == nil {
+		return 0.5
+	}
+	return r.Rand()
+}

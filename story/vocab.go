@@ -1,0 +1,64 @@
+package story
+
+import "math"
+
+type termID int32
+
+// vocab interns feature keys and keeps their document frequencies over the
+// statistics window. A term whose last reference goes away is forgotten and
+// its id reused, so the vocabulary stays as bounded as the window.
+type vocab struct {
+	ids     map[string]termID
+	keys    []string
+	surface []string
+	df      []int32 // items in the statistics window that have the term
+	refs    []int32 // df plus live stories whose centroid has the term
+	free    []termID
+	docs    int // items in the statistics window
+}
+
+func newVocab() *vocab {
+	return &vocab{ids: map[string]termID{}}
+}
+
+func (v *vocab) intern(key, surface string) termID {
+	if id, ok := v.ids[key]; ok {
+		// Explanations read better in the Latin spelling.
+		if isCyrillic(v.surface[id]) && !isCyrillic(surface) {
+			v.surface[id] = surface
+		}
+		return id
+	}
+	var id termID
+	if n := len(v.free); n > 0 {
+		id = v.free[n-1]
+		v.free = v.free[:n-1]
+		v.keys[id], v.surface[id], v.df[id], v.refs[id] = key, surface, 0, 0
+	} else {
+		id = termID(len(v.keys))
+		v.keys = append(v.keys, key)
+		v.surface = append(v.surface, surface)
+		v.df = append(v.df, 0)
+		v.refs = append(v.refs, 0)
+	}
+	v.ids[key] = id
+	return id
+}
+
+func (v *vocab) ref(id termID) { v.refs[id]++ }
+
+func (v *vocab) unref(id termID) {
+	v.refs[id]--
+	if v.refs[id] <= 0 {
+		delete(v.ids, v.keys[id])
+		v.keys[id], v.surface[id] = "", ""
+		v.free = append(v.free, id)
+	}
+}
+
+// idf is the smoothed inverse document frequency over the statistics
+// window; priorDocs pretends some documents without the term were seen, so
+// the first articles after a cold start do not treat every word as rare.
+func (v *vocab) idf(id termID, priorDocs float64) float64 {
+	return math.Log((float64(v.docs) + priorDocs + 1) / (float64(v.df[id]) + 1))
+}
