@@ -214,16 +214,18 @@ func (s *sanitizer) container(n *html.Node, r elemRule, extra []html.Attribute) 
 	bodyStart := len(s.buf)
 	isPre := r.name == "pre"
 	if isPre {
-		// The parser eats one newline right after <pre>; write one back
-		// when the content starts with a newline so it is not lost.
-		if c := n.FirstChild; c != nil && c.Type == html.TextNode && strings.HasPrefix(c.Data, "\n") {
-			s.buf = append(s.buf, '\n')
-		}
 		s.pre++
 	}
 	s.children(n)
 	if isPre {
 		s.pre--
+		// A parser eats one newline right after <pre>: when the content
+		// starts with one, write another so a re-parse keeps it.
+		if len(s.buf) > bodyStart && s.buf[bodyStart] == '\n' {
+			s.buf = append(s.buf, 0)
+			copy(s.buf[bodyStart+1:], s.buf[bodyStart:])
+			s.buf[bodyStart] = '\n'
+		}
 	}
 	innerPending := s.pending
 	if block {

@@ -128,7 +128,7 @@ func trackingParam(key string) bool {
 	switch strings.ToLower(key) {
 	case "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
 		"yclid", "ysclid", "_hsenc", "_hsmi", "igshid", "twclid", "ttclid", "li_fat_id",
-		"oly_anon_id", "oly_enc_id", "vero_id", "_openstat", "wickedid", "rb_clickid", "s_cid":
+		"oly_anon_id", "oly_enc_id", "vero_id", "_openstat", "wickedid", "rb_clickid", "s_cid", "ref_src":
 		return true
 	}
 	return false

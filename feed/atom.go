@@ -66,8 +66,22 @@ func (p *parser) atomEntry(f *Feed) {
 	depth := len(p.stack)
 	fr := p.top()
 	e := entryBuilder{base: fr.base, lang: fr.lang}
+	flushed := false
 	for p.nextChild(depth) {
 		fr := p.top()
+		if (fr.ns == nsAtom || fr.ns == nsNone) && string(fr.local) == "entry" && len(p.stack) <= maxNest {
+			// The previous entry was never closed: it ends here.
+			if !flushed {
+				f.Entries = append(f.Entries, p.build(&e))
+				flushed = true
+			}
+			p.atomEntry(f)
+			continue
+		}
+		if flushed {
+			p.skip()
+			continue
+		}
 		var ok bool
 		switch fr.ns {
 		case nsAtom, nsNone:
@@ -81,7 +95,7 @@ func (p *parser) atomEntry(f *Feed) {
 			p.skip()
 		}
 	}
-	if p.eof {
+	if p.eof || flushed {
 		return
 	}
 	f.Entries = append(f.Entries, p.build(&e))

@@ -183,12 +183,13 @@ func prologCharset(data []byte) string {
 // validUTF8 returns b when it is valid UTF-8. Otherwise the invalid bytes
 // are decoded with a guessed single-byte charset: a document that is mostly
 // UTF-8 keeps its valid sequences and only the stray bytes are re-read; a
-// document with no valid multi-byte sequence at all is re-read whole.
+// document with few valid multi-byte sequences is re-read whole (in
+// windows-1251 text, a letter pair now and then happens to form valid UTF-8).
 func validUTF8(b []byte) []byte {
 	if utf8.Valid(b) {
 		return b
 	}
-	cm := guessLegacy(b)
+	var g legacyGuess
 	multi, invalid := 0, 0
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -199,14 +200,25 @@ func validUTF8(b []byte) []byte {
 		r, n := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && n <= 1 {
 			invalid++
+			g.add(b, i)
 			i++
 			continue
 		}
 		multi++
 		i += n
 	}
+	wholesale := invalid > 2*multi
+	if wholesale {
+		// Judge the charset on every high byte, not only the invalid ones.
+		g = legacyGuess{}
+		for i, c := range b {
+			if c >= utf8.RuneSelf {
+				g.add(b, i)
+			}
+		}
+	}
+	cm := g.charmap()
 	out := make([]byte, 0, len(b)+len(b)/2)
-	wholesale := multi == 0 || invalid > 2*multi
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c < utf8.RuneSelf {
@@ -228,32 +240,32 @@ func validUTF8(b []byte) []byte {
 	return out
 }
 
-// guessLegacy picks the single-byte charset most likely to have produced
-// the non-ASCII bytes of b. Cyrillic text has its high bytes in runs (whole
-// words); Western European text has isolated accented letters between ASCII
-// ones. Among Cyrillic charsets, lowercase letters dominate running text:
-// windows-1251 puts them at 0xE0-0xFF, KOI8-R at 0xC0-0xDF.
-func guessLegacy(b []byte) *charmap.Charmap {
-	var high, paired, upper, lower int
-	for i, c := range b {
-		if c < 0x80 {
-			continue
-		}
-		high++
-		if (i > 0 && b[i-1] >= 0x80) || (i+1 < len(b) && b[i+1] >= 0x80) {
-			paired++
-		}
-		switch {
-		case c >= 0xE0:
-			lower++
-		case c >= 0xC0:
-			upper++
-		}
+// legacyGuess picks the single-byte charset most likely to have produced
+// some non-ASCII bytes. Cyrillic text has its high bytes in runs (whole
+// words); Western European text has isolated accented letters between
+// ASCII ones. Among Cyrillic charsets, lowercase letters dominate running
+// text: windows-1251 puts them at 0xE0-0xFF, KOI8-R at 0xC0-0xDF.
+type legacyGuess struct{ high, paired, upper, lower int }
+
+func (g *legacyGuess) add(b []byte, i int) {
+	c := b[i]
+	g.high++
+	if (i > 0 && b[i-1] >= 0x80) || (i+1 < len(b) && b[i+1] >= 0x80) {
+		g.paired++
 	}
-	if high == 0 || paired*2 < high {
+	switch {
+	case c >= 0xE0:
+		g.lower++
+	case c >= 0xC0:
+		g.upper++
+	}
+}
+
+func (g *legacyGuess) charmap() *charmap.Charmap {
+	if g.high == 0 || g.paired*2 < g.high {
 		return charmap.Windows1252
 	}
-	if upper > lower {
+	if g.upper > g.lower {
 		return charmap.KOI8R
 	}
 	return charmap.Windows1251

@@ -296,6 +296,36 @@ var weekdayNames = map[string]bool{
 	"thursday": true, "friday": true, "saturday": true, "sunday": true,
 }
 
+// Russian outlets sometimes localize the names in otherwise RFC 822 dates
+// ("Пн, 02 июня 2025 10:00:00 +0300"). Months are recognized by their stem
+// in any case form (января, январь), weekdays by abbreviation or full name.
+var ruMonthStems = []string{"янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"}
+
+func ruMonth(w string) int {
+	for i, stem := range ruMonthStems {
+		if strings.HasPrefix(w, stem) {
+			if stem == "ма" && !(w == "май" || w == "мая" || w == "мае") {
+				continue
+			}
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func ruWeekday(w string) bool {
+	switch w {
+	case "пн", "вт", "ср", "чт", "пт", "сб", "вс":
+		return true
+	}
+	for _, full := range []string{"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"} {
+		if w == full {
+			return true
+		}
+	}
+	return false
+}
+
 // parseLoose reads RFC 822-like dates by classifying tokens rather than by
 // fixed layouts, so the many orders seen in the wild all work:
 //
@@ -387,9 +417,9 @@ func parseLoose(s string) (time.Time, bool) {
 			default:
 				return time.Time{}, false
 			}
-		case isLetter(c):
+		case isLetter(c) || c >= 0x80:
 			j := i
-			for j < len(s) && isLetter(s[j]) {
+			for j < len(s) && (isLetter(s[j]) || s[j] >= 0x80) {
 				j++
 			}
 			w := strings.ToLower(s[i:j])
@@ -401,6 +431,16 @@ func parseLoose(s string) (time.Time, bool) {
 			}
 			if weekdayNames[w] {
 				continue
+			}
+			if c >= 0x80 {
+				if m := ruMonth(w); m > 0 && month < 0 {
+					month = m
+					continue
+				}
+				if ruWeekday(w) {
+					continue
+				}
+				return time.Time{}, false
 			}
 			switch w {
 			case "am":

@@ -22,6 +22,7 @@ const (
 	maxEntityDepth    = 8
 	maxDeclaredEntity = 256
 	minEntityBudget   = 1 << 20
+	entityCost        = 32 // budget charged per reference followed
 )
 
 type entities struct {
@@ -30,7 +31,7 @@ type entities struct {
 }
 
 func newEntities(docLen int) *entities {
-	return &entities{budget: minEntityBudget + 4*docLen}
+	return &entities{budget: minEntityBudget + docLen}
 }
 
 // declare reads <!ENTITY name "value"> declarations from a DOCTYPE's
@@ -132,12 +133,15 @@ func (e *entities) reference(dst, s []byte, depth int) (int, []byte, bool) {
 		return end + 1, append(dst, '\''), true
 	}
 	if v, ok := e.declared[string(name)]; ok {
+		// Every expansion is charged, even an empty one, so the number of
+		// references followed is bounded too, not only the bytes produced.
+		e.budget -= entityCost + len(v)
 		if depth >= maxEntityDepth || e.budget <= 0 {
 			return end + 1, dst, true
 		}
 		before := len(dst)
 		dst = e.decode(dst, v, depth+1)
-		e.budget -= len(dst) - before + 1
+		e.budget -= len(dst) - before
 		if e.budget < 0 {
 			dst = dst[:before]
 		}

@@ -93,10 +93,12 @@ func Parse(data []byte, opt Options) (*Feed, error) {
 		return nil, fmt.Errorf("empty document: %w", ErrNotFeed)
 	case utf8data[first] == '{':
 		return parseJSON(utf8data[first:], opt)
-	case utf8data[first] == '<':
-		return parseXML(utf8data, opt)
+	case utf8data[first] == '[':
+		return nil, fmt.Errorf("a JSON array: %w", ErrNotFeed)
 	}
-	return nil, fmt.Errorf("neither XML nor JSON: %w", ErrNotFeed)
+	// XML, possibly after junk such as a PHP warning; a document without a
+	// feed root element is rejected there.
+	return parseXML(utf8data, opt)
 }
 
 // firstSignificant is the index of the first byte that is not whitespace,
@@ -115,7 +117,7 @@ func firstSignificant(b []byte) int {
 // feedError is the error for a document with no feed root element.
 func feedError(root []byte) error {
 	if len(root) == 0 {
-		return fmt.Errorf("no root element: %w", ErrNotFeed)
+		return fmt.Errorf("neither XML nor JSON: %w", ErrNotFeed)
 	}
 	if bytes.EqualFold(root, []byte("html")) {
 		return fmt.Errorf("an HTML page: %w", ErrNotFeed)

@@ -38,24 +38,47 @@ type jsonItem struct {
 	Attachments   []jsonAttachment `json:"attachments"`
 }
 
-// parseJSON reads a JSON Feed 1.0/1.1. It decodes the document as a stream
-// so that a truncated one still yields the items that arrived whole.
+type jsonDoc struct {
+	Version     string       `json:"version"`
+	Title       string       `json:"title"`
+	HomePageURL string       `json:"home_page_url"`
+	FeedURL     string       `json:"feed_url"`
+	Description string       `json:"description"`
+	Language    string       `json:"language"`
+	Author      *jsonAuthor  `json:"author"`
+	Authors     []jsonAuthor `json:"authors"`
+	Items       []jsonItem   `json:"items"`
+	sawItems    bool
+}
+
+// parseJSON reads a JSON Feed 1.0/1.1. A document that does not decode in
+// one go (truncated, or a field of the wrong type somewhere) is decoded
+// again as a stream, so the items that arrived whole are still read.
 func parseJSON(data []byte, opt Options) (*Feed, error) {
+	var d jsonDoc
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(data, &d); err == nil || errors.As(err, &typeErr) {
+		d.sawItems = d.Items != nil || bytes.Contains(data, []byte(`"items"`))
+	} else {
+		d = jsonDoc{}
+		if !streamJSON(data, &d) {
+			return nil, fmt.Errorf("not a JSON object: %w", ErrNotFeed)
+		}
+	}
+	return buildJSON(&d, opt)
+}
+
+// streamJSON decodes a JSON Feed token by token, keeping every complete
+// item before the point where the document breaks.
+func streamJSON(data []byte, d *jsonDoc) bool {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not a JSON object: %w", ErrNotFeed)
+		return false
 	}
-	var (
-		version, title, home, feedURL, desc, lang string
-		author                                    *jsonAuthor
-		authors                                   []jsonAuthor
-		items                                     []jsonItem
-		sawItems                                  bool
-	)
 	fields := map[string]any{
-		"version": &version, "title": &title, "home_page_url": &home, "feed_url": &feedURL,
-		"description": &desc, "language": &lang, "author": &author, "authors": &authors,
+		"version": &d.Version, "title": &d.Title, "home_page_url": &d.HomePageURL, "feed_url": &d.FeedURL,
+		"description": &d.Description, "language": &d.Language, "author": &d.Author, "authors": &d.Authors,
 	}
 read:
 	for dec.More() {
@@ -65,7 +88,7 @@ read:
 		}
 		key, _ := kt.(string)
 		if key == "items" {
-			sawItems = true
+			d.sawItems = true
 			t, err := dec.Token()
 			if err != nil {
 				break
@@ -80,7 +103,7 @@ read:
 				if err != nil && !errors.As(err, &typeErr) {
 					break read // truncated: keep the whole items before it
 				}
-				items = append(items, it)
+				d.Items = append(d.Items, it)
 			}
 			if _, err := dec.Token(); err != nil {
 				break
@@ -99,6 +122,12 @@ read:
 			}
 		}
 	}
+	return true
+}
+
+func buildJSON(d *jsonDoc, opt Options) (*Feed, error) {
+	version, title, home, feedURL, desc, lang := d.Version, d.Title, d.HomePageURL, d.FeedURL, d.Description, d.Language
+	author, authors, items, sawItems := d.Author, d.Authors, d.Items, d.sawItems
 	v := strings.TrimSpace(version)
 	if !(strings.Contains(v, "jsonfeed.org/version/") || strings.HasPrefix(v, "1") ||
 		(v == "" && sawItems && (title != "" || home != "" || feedURL != ""))) {

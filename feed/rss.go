@@ -70,6 +70,9 @@ func (p *parser) rssChildren(f *Feed, b *feedBuilder) {
 		if fr.ns == nsNone {
 			switch string(fr.local) {
 			case "channel":
+				if len(p.stack) > maxNest {
+					break
+				}
 				p.rssChildren(f, b)
 				continue
 			case "item":
@@ -97,11 +100,19 @@ func (p *parser) channelField(b *feedBuilder) bool {
 			}
 		case "link":
 			href := p.attr("href")
+			rel := strings.ToLower(strings.TrimSpace(p.attr("rel")))
 			t := p.text()
 			if t == "" {
 				t = href
 			}
-			if b.link == "" {
+			switch {
+			case rel == "self":
+				// An Atom link written without its prefix.
+				if b.feedLink == "" {
+					b.feedLink = p.urls.resolve(t, base)
+				}
+			case rel != "" && rel != "alternate":
+			case b.link == "":
 				b.link = p.urls.resolve(t, base)
 			}
 			return true
@@ -228,12 +239,23 @@ func (p *parser) rssItem(f *Feed) {
 	depth := len(p.stack)
 	fr := p.top()
 	e := entryBuilder{base: fr.base, lang: fr.lang, id: strings.TrimSpace(p.attr("about"))}
+	flushed := false
 	for p.nextChild(depth) {
-		if !p.rssItemField(&e) {
-			p.skip()
+		if top := p.top(); top.ns == nsNone && string(top.local) == "item" && len(p.stack) <= maxNest {
+			// The previous item was never closed: it ends here.
+			if !flushed {
+				f.Entries = append(f.Entries, p.build(&e))
+				flushed = true
+			}
+			p.rssItem(f)
+			continue
 		}
+		if !flushed && p.rssItemField(&e) {
+			continue
+		}
+		p.skip()
 	}
-	if p.eof {
+	if p.eof || flushed {
 		return
 	}
 	f.Entries = append(f.Entries, p.build(&e))
@@ -388,6 +410,9 @@ func (p *parser) enclosure(e *entryBuilder, urlAttr, base string) {
 func (p *parser) media(e *entryBuilder) bool {
 	fr := p.top()
 	base := fr.base
+	if len(p.stack) > maxNest {
+		return false
+	}
 	switch string(fr.local) {
 	case "group", "content":
 		if string(fr.local) == "content" {

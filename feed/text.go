@@ -107,6 +107,15 @@ func (p *parser) spanMarkup(sp span, xhtml bool) string {
 	if bytes.IndexByte(raw, '<') < 0 && bytes.IndexByte(raw, '&') < 0 {
 		return string(raw)
 	}
+	if !xhtml {
+		// The common case: the whole content is one CDATA section.
+		t := bytes.TrimSpace(raw)
+		if bytes.HasPrefix(t, []byte("<![CDATA[")) && bytes.HasSuffix(t, []byte("]]>")) {
+			if body := t[9 : len(t)-3]; bytes.Index(body, []byte("]]>")) < 0 {
+				return string(body)
+			}
+		}
+	}
 	buf := make([]byte, 0, len(raw)+len(raw)/8)
 	s := p.sub(raw)
 	defer p.release(&s)

@@ -14,6 +14,14 @@ import (
 // only when the entry is built, in the mode (text, HTML, XHTML) its element
 // calls for.
 
+// maxInner bounds the open elements tracked inside a captured field, and
+// maxNest the depth of elements the walk descends into (nested channels,
+// media groups); deeper ones are skipped whole.
+const (
+	maxInner = 1024
+	maxNest  = 32
+)
+
 type nsID uint8
 
 const (
@@ -330,7 +338,10 @@ func (p *parser) capture() span {
 			return span{}
 		case tokStart:
 			sp.child = true
-			if !tok.selfClose {
+			if !tok.selfClose && len(inner) < maxInner {
+				// Past maxInner nesting, end tags are matched against the
+				// elements outside only: deep junk cannot make every stray
+				// end tag scan a huge stack.
 				inner = append(inner, tok.name)
 			}
 		case tokEnd:

@@ -30,7 +30,7 @@ func TestPolicyNext(t *testing.T) {
 		{"slowdown capped at max", 5 * time.Hour, 0, Outcome{}, 6 * time.Hour, 6 * time.Hour},
 		{"ttl hint is a floor", 15 * time.Minute, 0, Outcome{New: 3, Published: hourly(5), Hint: 2 * time.Hour}, 2 * time.Hour, 2 * time.Hour},
 		{"first failure backs off", 15 * time.Minute, 1, Outcome{Failed: true}, 15 * time.Minute, 5 * time.Minute},
-		
+
 		{"retry-after wins when longer", 15 * time.Minute, 1, Outcome{Failed: true, RetryAfter: time.Hour}, 15 * time.Minute, time.Hour},
 		{"backoff window capped", 15 * time.Minute, 30, Outcome{Failed: true}, 15 * time.Minute, 5 * time.Minute},
 	}

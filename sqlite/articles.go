@@ -11,13 +11,22 @@ import (
 	"crosswire"
 )
 
-// articleSelect reads articles with their current text, which is their
-// newest revision's.
-const articleSelect = `SELECT a.id, a.source_id, a.feed_id, a.key, a.guid, a.url, r.title, a.author, a.categories,
+// selectArticles reads articles with their current text, which is their
+// newest revision's. from is "articles a" or a subquery that picks the page
+// of articles first, so that only the listed ones are joined.
+func selectArticles(from string) string {
+	return `SELECT a.id, a.source_id, a.feed_id, a.key, a.guid, a.url, r.title, a.author, a.categories,
 		r.summary, r.content, r.text, a.image_url, a.enclosures, a.language, a.published_at, a.updated_at,
 		a.first_seen_at, a.last_seen_at, a.hash, a.revisions, a.removed_at, a.next_revisit_at, a.revisits,
 		a.extract_note, a.story_id
-	FROM articles a JOIN revisions r ON r.article_id = a.id AND r.n = a.revisions`
+	FROM ` + from + ` JOIN revisions r ON r.article_id = a.id AND r.n = a.revisions`
+}
+
+// articleByID and articleByKey are the single-article reads.
+var (
+	articleByID  = selectArticles("articles a") + ` WHERE a.id = ?`
+	articleByKey = selectArticles("articles a") + ` WHERE a.source_id = ? AND a.key = ?`
+)
 
 func scanArticle(r scanner) (crosswire.Article, error) {
 	var (
@@ -62,7 +71,7 @@ func scanArticles(rows *sql.Rows) ([]crosswire.Article, error) {
 }
 
 func (s *Store) Article(ctx context.Context, id int64) (crosswire.Article, error) {
-	a, err := scanArticle(s.read.QueryRowContext(ctx, articleSelect+` WHERE a.id = ?`, id))
+	a, err := scanArticle(s.read.QueryRowContext(ctx, articleByID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = crosswire.ErrNotFound
 	}
@@ -73,8 +82,7 @@ func (s *Store) Article(ctx context.Context, id int64) (crosswire.Article, error
 }
 
 func (s *Store) ArticleByKey(ctx context.Context, sourceID int64, key string) (crosswire.Article, error) {
-	a, err := scanArticle(s.read.QueryRowContext(ctx,
-		articleSelect+` WHERE a.source_id = ? AND a.key = ?`, sourceID, key))
+	a, err := scanArticle(s.read.QueryRowContext(ctx, articleByKey, sourceID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = crosswire.ErrNotFound
 	}
@@ -85,8 +93,9 @@ func (s *Store) ArticleByKey(ctx context.Context, sourceID int64, key string) (c
 }
 
 // articleFilter is the WHERE clause of an ArticleQuery. none reports a
-// query that cannot match (an empty, non-nil SourceIDs).
-func articleFilter(q crosswire.ArticleQuery) (where string, args []any, none bool) {
+// query that cannot match (an empty, non-nil SourceIDs). ordered says the
+// rows will be walked newest first (a list, not a count).
+func articleFilter(q crosswire.ArticleQuery, ordered bool) (where string, args []any, none bool) {
 	var conds []string
 	switch {
 	case q.SourceIDs == nil:
@@ -95,12 +104,15 @@ func articleFilter(q crosswire.ArticleQuery) (where string, args []any, none boo
 	case len(q.SourceIDs) == 1:
 		conds = append(conds, "a.source_id = ?")
 		args = append(args, q.SourceIDs[0])
-	default:
+	case ordered:
 		// The unary + keeps the planner off the per-source index: for
 		// several sources, walking the display-time index (which carries
 		// source_id) until the page is full beats sorting every article of
 		// those sources.
 		conds = append(conds, "+a.source_id IN ("+placeholders(len(q.SourceIDs))+")")
+		args = append(args, int64Args(q.SourceIDs)...)
+	default:
+		conds = append(conds, "a.source_id IN ("+placeholders(len(q.SourceIDs))+")")
 		args = append(args, int64Args(q.SourceIDs)...)
 	}
 	if q.StoryID != 0 {
@@ -117,21 +129,25 @@ func articleFilter(q crosswire.ArticleQuery) (where string, args []any, none boo
 	return " WHERE " + strings.Join(conds, " AND "), args, false
 }
 
+// listArticles is the query of an ArticleQuery: the page of article rows is
+// chosen on the index first, then joined with the revisions it shows.
+func listArticles(q crosswire.ArticleQuery) (query string, args []any, none bool) {
+	where, args, none := articleFilter(q, true)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	const order = ` ORDER BY a.display_at DESC, a.id DESC`
+	query = selectArticles(`(SELECT * FROM articles a`+where+order+` LIMIT ? OFFSET ?) a`) + order
+	return query, append(args, limit, max(q.Offset, 0)), none
+}
+
 // Articles lists the articles q selects, newest DisplayTime first, then
 // highest ID.
 func (s *Store) Articles(ctx context.Context, q crosswire.ArticleQuery) ([]crosswire.Article, error) {
-	where, args, none := articleFilter(q)
+	query, args, none := listArticles(q)
 	if none {
 		return nil, nil
-	}
-	query := articleSelect + where + ` ORDER BY a.display_at DESC, a.id DESC`
-	if q.Limit > 0 || q.Offset > 0 {
-		limit := q.Limit
-		if limit <= 0 {
-			limit = -1
-		}
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, limit, max(q.Offset, 0))
 	}
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -146,7 +162,7 @@ func (s *Store) Articles(ctx context.Context, q crosswire.ArticleQuery) ([]cross
 
 // CountArticles counts what Articles would list without Limit and Offset.
 func (s *Store) CountArticles(ctx context.Context, q crosswire.ArticleQuery) (int, error) {
-	where, args, none := articleFilter(q)
+	where, args, none := articleFilter(q, false)
 	if none {
 		return 0, nil
 	}
@@ -219,9 +235,10 @@ func (s *Store) DueRevisits(ctx context.Context, now time.Time, limit int) ([]cr
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.read.QueryContext(ctx, articleSelect+`
-		WHERE a.next_revisit_at IS NOT NULL AND a.next_revisit_at <= ?
-		ORDER BY a.next_revisit_at, a.id LIMIT ?`, now.UnixMilli(), limit)
+	const order = ` ORDER BY a.next_revisit_at, a.id`
+	rows, err := s.read.QueryContext(ctx, selectArticles(`(SELECT * FROM articles a
+		WHERE a.next_revisit_at IS NOT NULL AND a.next_revisit_at <= ?`+order+` LIMIT ?) a`)+order,
+		now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: due revisits: %w", err)
 	}

@@ -204,3 +204,12 @@ func isForeignKey(err error) bool {
 func rollback(tx *sql.Tx) {
 	_ = tx.Rollback()
 }
+
+// Analyze refreshes the planner's statistics. Close does it cheaply with
+// PRAGMA optimize; call it after a bulk load (an import, a migration).
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("sqlite: analyze %s: %w", s.path, err)
+	}
+	return nil
+}

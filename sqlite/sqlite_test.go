@@ -245,9 +245,12 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{"story", crosswire.ArticleQuery{StoryID: 1, Limit: 30}, "articles_story_display"},
 	}
 	for _, tt := range tests {
-		where, args, _ := articleFilter(tt.q)
-		plan := explain(t, s, articleSelect+where+` ORDER BY a.display_at DESC, a.id DESC LIMIT 30`, args...)
-		if !strings.Contains(plan, tt.want) || strings.Contains(plan, "TEMP B-TREE") {
+		query, args, _ := listArticles(tt.q)
+		plan := explain(t, s, query, args...)
+		// The page is picked on the index; only the 30 picked rows are
+		// sorted again after the join.
+		inner, _, _ := strings.Cut(plan, "SEARCH r")
+		if !strings.Contains(inner, tt.want) || strings.Contains(inner, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q, want a walk of %s without a sort", tt.name, plan, tt.want)
 		}
 	}

@@ -22,8 +22,23 @@ type feature struct {
 	key     string
 	surface string // how the text spelled it, for explanations
 	weight  float64
-	entity  bool // a name, number or code rather than a common word
+	upper   uint8 // occurrences capitalized mid-sentence (or acronyms)
+	lower   uint8 // occurrences in lowercase mid-sentence
+	name    bool  // a number, code or gazetteer name: a name by nature
 }
+
+// caps is what one occurrence's spelling says about whether a term is a
+// name. Whether a term is a name is decided over all recent occurrences
+// (see vocab.isName): "Policy" in "Monetary Policy Committee" is
+// capitalized, but the word is mostly written in lowercase.
+type caps int8
+
+const (
+	capsUnknown caps = iota // sentence start, headline case
+	capsLower               // lowercase mid-sentence: a common word
+	capsUpper               // capitalized mid-sentence, or an acronym
+	capsName                // a number, code or listed place
+)
 
 // Weights of the kinds of evidence relative to a plain word.
 const (
@@ -122,13 +137,21 @@ type extractor struct {
 
 func (x *extractor) features(it Item) []feature {
 	acc := map[string]*feature{}
-	add := func(key, surface string, w float64, entity bool) {
-		if f, ok := acc[key]; ok {
-			f.weight += w
-			f.entity = f.entity || entity
-			return
+	add := func(key, surface string, w float64, c caps) {
+		f, ok := acc[key]
+		if !ok {
+			f = &feature{key: key, surface: surface}
+			acc[key] = f
 		}
-		acc[key] = &feature{key: key, surface: surface, weight: w, entity: entity}
+		f.weight += w
+		switch {
+		case c == capsName:
+			f.name = true
+		case c == capsUpper && f.upper < 255:
+			f.upper++
+		case c == capsLower && f.lower < 255:
+			f.lower++
+		}
 	}
 	uk := it.Lang == "uk"
 	summary := dateline.ReplaceAllString(it.Summary, "")
@@ -180,13 +203,22 @@ func (x *extractor) isDigest(title string) bool {
 	return false
 }
 
-type addFunc func(key, surface string, w float64, entity bool)
+type addFunc func(key, surface string, w float64, c caps)
 
 func (x *extractor) text(s string, w float64, uk, titleCase bool, add addFunc) {
 	toks := tokenize(s)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		entity := (t.capital && !t.sentStart && !titleCase) || t.allCaps
+		c := capsUnknown
+		switch {
+		case t.allCaps:
+			c = capsUpper
+		case t.sentStart || titleCase:
+		case t.capital:
+			c = capsUpper
+		default:
+			c = capsLower
+		}
 		if strings.ContainsAny(t.text, "0123456789") {
 			var next string
 			if i+1 < len(toks) {
@@ -198,13 +230,13 @@ func (x *extractor) text(s string, w float64, uk, titleCase bool, add addFunc) {
 			continue
 		}
 		for _, part := range strings.Split(t.text, "-") {
-			x.word(part, w, uk, entity, add)
+			x.word(part, w, uk, c, add)
 		}
 	}
 }
 
 // word adds the features of one word without digits.
-func (x *extractor) word(raw string, w float64, uk, entity bool, add addFunc) {
+func (x *extractor) word(raw string, w float64, uk bool, c caps, add addFunc) {
 	capital, acronym := false, false
 	if r, _ := utf8.DecodeRuneInString(raw); unicode.IsUpper(r) {
 		capital = true
@@ -216,25 +248,23 @@ func (x *extractor) word(raw string, w float64, uk, entity bool, add addFunc) {
 			return
 		}
 		if n, ok := numberWords[lw]; ok {
-			add("#"+n, raw, w*numberWeight, true)
+			add("#"+n, raw, w*numberWeight, capsName)
 			return
 		}
 		isUk := uk || looksUkrainian(lw)
-		if c, ok := x.lx.cyrConcepts(lw); ok {
-			for _, k := range c.keys {
-				add("w:"+k, raw, w, c.name)
-			}
+		if con, ok := x.lx.cyrConcepts(lw); ok {
+			x.concept(con, raw, w, add)
 			return
 		}
 		stem, alt := stemCyrillic(lw, isUk)
 		lat := translit(stem, isUk)
-		add("w:"+lat, raw, w, entity)
+		add("w:"+lat, raw, w, c)
 		if sk := skeleton(lat); len(sk) >= 2 {
-			add("k:"+sk, raw, w*skeletonWeight, entity)
+			add("k:"+sk, raw, w*skeletonWeight, c)
 		}
 		if alt != "" {
 			if sk := skeleton(translit(alt, isUk)); len(sk) >= 2 {
-				add("k:"+sk, raw, w*skeletonWeight, entity)
+				add("k:"+sk, raw, w*skeletonWeight, c)
 			}
 		}
 		return
@@ -248,33 +278,43 @@ func (x *extractor) word(raw string, w float64, uk, entity bool, add addFunc) {
 		return
 	}
 	if n, ok := numberWords[lw]; ok {
-		add("#"+n, raw, w*numberWeight, true)
+		add("#"+n, raw, w*numberWeight, capsName)
 		return
 	}
 	stem := stemEnglish(lw)
 	if x.lx.stop[stem] {
 		return
 	}
-	if c, ok := x.lx.enConcept[stem]; ok {
-		for _, k := range c.keys {
-			add("w:"+k, raw, w, c.name)
-		}
+	if con, ok := x.lx.enConcept[stem]; ok {
+		x.concept(con, raw, w, add)
 		return
 	}
 	stem = strings.ReplaceAll(stem, "'", "")
-	add("w:"+stem, raw, w, entity)
+	add("w:"+stem, raw, w, c)
 	sk := skeleton(stem)
 	if len(sk) >= 2 {
-		add("k:"+sk, raw, w*skeletonWeight, entity)
+		add("k:"+sk, raw, w*skeletonWeight, c)
 	}
 	// Demonyms meet their country: Georgian/Georgia, Ukrainian/Ukraine,
 	// Chinese/China. Only for capitalized words: "human" is no "hum".
 	if capital {
 		if base := demonymBase(stem); base != "" {
 			if bs := skeleton(base); len(bs) >= 2 && bs != sk {
-				add("k:"+bs, raw, w*skeletonWeight, entity)
+				add("k:"+bs, raw, w*skeletonWeight, c)
 			}
 		}
+	}
+}
+
+// concept adds a glossary or gazetteer entry's keys: gazetteer entries
+// are names, glossary entries common words whatever their spelling.
+func (x *extractor) concept(con concept, raw string, w float64, add addFunc) {
+	c := capsLower
+	if con.name {
+		c = capsName
+	}
+	for _, k := range con.keys {
+		add("w:"+k, raw, w, c)
 	}
 }
 
@@ -301,7 +341,7 @@ func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) b
 	// scores, times, ranges: 4-2, 2:01:58, 62-36
 	if allDigitsAnd(lt, "-:.,") {
 		if strings.ContainsAny(lt, "-:") {
-			add("#"+lt, tok, w*numberWeight, true)
+			add("#"+lt, tok, w*numberWeight, capsName)
 			return false
 		}
 		if v, ok := parseNumber(lt); ok {
@@ -310,7 +350,7 @@ func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) b
 				v *= m
 				used = true
 			}
-			add("#"+canonNumber(v), tok, w*numberWeight, true)
+			add("#"+canonNumber(v), tok, w*numberWeight, capsName)
 			return used
 		}
 		return false
@@ -322,24 +362,24 @@ func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) b
 			if m, ok := multipliers[unit]; ok {
 				v *= m
 			}
-			add("#"+canonNumber(v), tok, w*numberWeight, true)
+			add("#"+canonNumber(v), tok, w*numberWeight, capsName)
 		}
 		for _, p := range parts[1:] {
 			if !strings.ContainsAny(p, "0123456789") {
-				x.word(p, w, uk, false, add)
+				x.word(p, w, uk, capsUnknown, add)
 			}
 		}
 		return false
 	}
 	// code name: letters then digits, e.g. tu-22m3, kh-22, hwasong-20
 	code := strings.Join(parts, "")
-	add("c:"+skeleton(code), tok, w*codeWeight, true)
+	add("c:"+skeleton(code), tok, w*codeWeight, capsName)
 	for _, p := range parts {
 		if !strings.ContainsAny(p, "0123456789") {
-			x.word(p, w, uk, true, add)
+			x.word(p, w, uk, capsUpper, add)
 		} else if lead, _ := splitLeadingNumber(p); lead != "" {
 			if v, ok := parseNumber(lead); ok {
-				add("#"+canonNumber(v), tok, w, true)
+				add("#"+canonNumber(v), tok, w, capsName)
 			}
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -90,7 +89,7 @@ func DefaultOptions() Options {
 		Window:         48 * time.Hour,
 		Lateness:       24 * time.Hour,
 		StatsWindow:    14 * 24 * time.Hour,
-		Threshold:      0.22,
+		Threshold:      0.18,
 		CentroidWeight: 0.5,
 		DigestPenalty:  2.0,
 		BridgeRatio:    0.6,
@@ -164,20 +163,23 @@ type Grouper struct {
 
 	byLabel map[string]*story
 	byID    map[string]*item
-	stories []*story // in creation order, for eviction
-	stats   []*item  // items counted in document frequencies, in arrival order
+	stories queue[*story] // in creation order, for eviction
+	stats   queue[*item]  // items counted in document frequencies, in arrival order
 
 	watermark time.Time // newest published time seen
 
 	idfDocs int // docs count the cached idfs were computed for
 	idfVal  []float64
 	idfDF   []int32
+
+	dense []float64 // scratch for query (see newQuery)
 }
 
 type tw struct {
-	t   termID
-	w   float32
-	ent bool
+	t            termID
+	w            float32
+	upper, lower uint8
+	name         bool
 }
 
 type item struct {
@@ -188,12 +190,14 @@ type item struct {
 	rawNorm float64
 	digest  bool
 	story   *story
+
+	norm     float64 // tf-idf length, cached for normDocs
+	normDocs int
 }
 
 type centEntry struct {
-	w   float32 // sum of members' normalized weights
-	n   int32   // members with the term
-	ent bool
+	w float32 // sum of members' normalized weights
+	n int32   // members with the term
 }
 
 type story struct {
@@ -203,6 +207,12 @@ type story struct {
 	cent        map[termID]*centEntry
 	alive       bool
 	pinned      bool
+
+	// norm caches the centroid's tf-idf length; it is recomputed when
+	// members change or the corpus size moves (normDocs).
+	norm     float64
+	normDocs int
+	normOK   bool
 }
 
 // NewGrouper returns an empty grouper.
@@ -242,7 +252,7 @@ func (g *Grouper) Stats() Stats {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	st := Stats{Terms: len(g.voc.ids), Postings: g.livePostings, Docs: g.voc.docs, Items: len(g.byID)}
-	for _, s := range g.stories {
+	for _, s := range g.stories.items() {
 		if s.alive {
 			st.Stories++
 		}
@@ -274,15 +284,21 @@ func (g *Grouper) Pin(it Item, label string) Decision {
 	x := g.prepare(it)
 	s, ok := g.byLabel[label]
 	d := Decision{Story: label, Score: 1, Reason: "pinned"}
+	q := g.newQuery(x)
 	if ok && s.alive {
-		w, norm := g.weigh(x)
-		m := g.match(x, s, w, norm)
-		d.Score, d.Terms = m.score, g.termNames(m.shared)
+		m := g.centroidMatch(q, s)
+		g.memberMatch(q, &m)
+		ts := make([]termID, len(m.shared))
+		for i, sh := range m.shared {
+			ts[i] = sh.t
+		}
+		d.Score, d.Terms = m.score, g.termNames(ts)
 	} else {
 		s = g.newStory(label, x.t)
 		d.New = true
-		d.Terms = g.ownTerms(x)
+		d.Terms = g.ownTerms(q)
 	}
+	q.release()
 	s.pinned = true
 	g.join(s, x)
 	return d
@@ -299,277 +315,22 @@ func (g *Grouper) prepare(it Item) *item {
 	x.vec = make([]tw, 0, len(feats))
 	for _, f := range feats {
 		id := g.voc.intern(f.key, f.surface)
-		x.vec = append(x.vec, tw{t: id, w: float32(f.weight), ent: f.entity})
+		x.vec = append(x.vec, tw{t: id, w: float32(f.weight), upper: f.upper, lower: f.lower, name: f.name})
 		x.rawNorm += f.weight * f.weight
 	}
 	x.rawNorm = math.Sqrt(x.rawNorm)
 	slices.SortFunc(x.vec, func(a, b tw) int { return cmp.Compare(a.t, b.t) })
 	for _, e := range x.vec {
-		g.voc.df[e.t]++
+		g.voc.count(e, 1)
 		g.voc.ref(e.t)
 	}
 	g.voc.docs++
-	g.stats = append(g.stats, x)
+	g.stats.push(x)
 	if x.t.After(g.watermark) {
 		g.watermark = x.t
 		g.evict()
 	}
 	return x
-}
-
-// idf returns the term's rarity, cached until its document frequency or
-// the corpus size moves.
-func (g *Grouper) idf(t termID) float64 {
-	if d := g.voc.docs - g.idfDocs; d > g.idfDocs/50 || -d > g.idfDocs/50 {
-		g.idfDocs = g.voc.docs
-		clear(g.idfDF)
-	}
-	for int(t) >= len(g.idfVal) {
-		g.idfVal = append(g.idfVal, 0)
-		g.idfDF = append(g.idfDF, 0)
-	}
-	if df := g.voc.df[t]; g.idfDF[t] != df+1 {
-		g.idfDF[t] = df + 1
-		g.idfVal[t] = math.Log((float64(g.idfDocs) + g.opt.PriorDocs + 1) / (float64(df) + 1))
-	}
-	return g.idfVal[t]
-}
-
-// weigh returns the item's tf-idf weights, aligned with x.vec, and their norm.
-func (g *Grouper) weigh(x *item) ([]float64, float64) {
-	w := make([]float64, len(x.vec))
-	var n float64
-	for i, e := range x.vec {
-		w[i] = float64(e.w) * g.idf(e.t)
-		n += w[i] * w[i]
-	}
-	return w, math.Sqrt(n)
-}
-
-type matchResult struct {
-	s            *story
-	score        float64
-	cosC, cosM   float64
-	shared       []termID // by contribution, largest first
-	sharedWeight map[termID]float64
-	entity       bool
-}
-
-// match scores an item against one story.
-func (g *Grouper) match(x *item, s *story, w []float64, norm float64) matchResult {
-	m := matchResult{s: s, sharedWeight: map[termID]float64{}}
-	if norm == 0 {
-		return m
-	}
-	var cn float64
-	for t, c := range s.cent {
-		v := float64(c.w) * g.idf(t)
-		cn += v * v
-	}
-	cn = math.Sqrt(cn)
-	var dot float64
-	for i, e := range x.vec {
-		c, ok := s.cent[e.t]
-		if !ok {
-			continue
-		}
-		v := w[i] * float64(c.w) * g.idf(e.t)
-		dot += v
-		m.sharedWeight[e.t] = v
-		if (e.ent || c.ent) && g.idf(e.t) > 1.5 {
-			m.entity = true
-		}
-	}
-	if cn > 0 {
-		m.cosC = dot / (norm * cn)
-	}
-	members := s.members
-	if len(members) > g.opt.MaxMembers {
-		members = members[len(members)-g.opt.MaxMembers:]
-	}
-	for _, y := range members {
-		if c := g.cosine(x, w, norm, y); c > m.cosM {
-			m.cosM = c
-		}
-	}
-	a := g.opt.CentroidWeight
-	m.score = a*m.cosC + (1-a)*m.cosM
-	if !m.entity {
-		m.score *= g.opt.EntityPenalty
-	}
-	for t := range m.sharedWeight {
-		m.shared = append(m.shared, t)
-	}
-	slices.SortFunc(m.shared, func(p, q termID) int {
-		if c := cmp.Compare(m.sharedWeight[q], m.sharedWeight[p]); c != 0 {
-			return c
-		}
-		return cmp.Compare(p, q)
-	})
-	return m
-}
-
-// cosine is the tf-idf cosine between the item and one member.
-func (g *Grouper) cosine(x *item, w []float64, norm float64, y *item) float64 {
-	var dot, yn float64
-	i := 0
-	for _, e := range y.vec {
-		v := float64(e.w) * g.idf(e.t)
-		yn += v * v
-		for i < len(x.vec) && x.vec[i].t < e.t {
-			i++
-		}
-		if i < len(x.vec) && x.vec[i].t == e.t {
-			dot += w[i] * v
-		}
-	}
-	if yn == 0 {
-		return 0
-	}
-	return dot / (norm * math.Sqrt(yn))
-}
-
-// decide picks the story an item joins, or nil for a new one.
-func (g *Grouper) decide(x *item) (Decision, *story) {
-	w, norm := g.weigh(x)
-	cands := g.candidates(x, w)
-	var ms []matchResult
-	for _, s := range cands {
-		ms = append(ms, g.match(x, s, w, norm))
-	}
-	slices.SortFunc(ms, func(a, b matchResult) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.s.label, b.s.label)
-	})
-	threshold := g.opt.Threshold
-	if x.digest {
-		threshold *= g.opt.DigestPenalty
-	}
-	newStory := func(reason string) (Decision, *story) {
-		return Decision{New: true, Score: 1, Terms: g.ownTerms(x), Reason: reason}, nil
-	}
-	if len(ms) == 0 {
-		return newStory("no candidate story in the window")
-	}
-	best := ms[0]
-	if best.score < threshold {
-		return newStory(fmt.Sprintf("best %.3f < %.3f (story %s)", best.score, threshold, best.s.label))
-	}
-	if len(ms) > 1 {
-		second := ms[1]
-		if second.score >= threshold*0.75 && second.score >= g.opt.BridgeRatio*best.score &&
-			overlap(best.sharedWeight, second.sharedWeight) < g.opt.BridgeOverlap {
-			return newStory(fmt.Sprintf("bridges stories %s (%.3f) and %s (%.3f)",
-				best.s.label, best.score, second.s.label, second.score))
-		}
-	}
-	return Decision{Score: best.score, Terms: g.termNames(best.shared),
-		Reason: fmt.Sprintf("joined: centroid %.3f, closest member %.3f", best.cosC, best.cosM)}, best.s
-}
-
-// overlap is the weighted Jaccard of the terms an item shares with two
-// stories: high when both are the same event, low when the item is a
-// digest touching two events through different words.
-func overlap(a, b map[termID]float64) float64 {
-	sa, sb := sum(a), sum(b)
-	var inter, union float64
-	for t, v := range a {
-		v /= sa
-		if u, ok := b[t]; ok {
-			u /= sb
-			inter += min(v, u)
-			union += max(v, u)
-		} else {
-			union += v
-		}
-	}
-	for t, u := range b {
-		if _, ok := a[t]; !ok {
-			union += u / sb
-		}
-	}
-	if union == 0 {
-		return 0
-	}
-	return inter / union
-}
-
-func sum(m map[termID]float64) float64 {
-	var s float64
-	for _, v := range m {
-		s += v
-	}
-	if s == 0 {
-		return 1
-	}
-	return s
-}
-
-// candidates looks up stories sharing the item's rarest terms through the
-// inverted index, keeping those whose span the item would not stretch past
-// Window.
-func (g *Grouper) candidates(x *item, w []float64) []*story {
-	order := make([]int, len(x.vec))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(g.idf(x.vec[b].t), g.idf(x.vec[a].t)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	acc := map[*story]float64{}
-	used := 0
-	for _, i := range order {
-		if used == g.opt.QueryTerms {
-			break
-		}
-		ps := g.postings[x.vec[i].t]
-		if len(ps) == 0 {
-			// Terms only this item has are the rarest and useless here.
-			continue
-		}
-		used++
-		if len(ps) > g.opt.MaxPostings {
-			ps = ps[len(ps)-g.opt.MaxPostings:]
-		}
-		for _, s := range ps {
-			if !s.alive || !g.fits(s, x.t) {
-				continue
-			}
-			acc[s] += w[i]
-		}
-	}
-	out := make([]*story, 0, len(acc))
-	for s := range acc {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *story) int {
-		if c := cmp.Compare(acc[b], acc[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.label, b.label)
-	})
-	if len(out) > g.opt.MaxCandidates {
-		out = out[:g.opt.MaxCandidates]
-	}
-	return out
-}
-
-// fits reports whether a story can take an item published at t without
-// spanning more than Window.
-func (g *Grouper) fits(s *story, t time.Time) bool {
-	first, last := s.first, s.last
-	if t.Before(first) {
-		first = t
-	}
-	if t.After(last) {
-		last = t
-	}
-	return last.Sub(first) <= g.opt.Window
 }
 
 func (g *Grouper) newStory(label string, t time.Time) *story {
@@ -585,13 +346,14 @@ func (g *Grouper) newStory(label string, t time.Time) *story {
 	}
 	s := &story{label: label, first: t, last: t, cent: map[termID]*centEntry{}, alive: true}
 	g.byLabel[label] = s
-	g.stories = append(g.stories, s)
+	g.stories.push(s)
 	return s
 }
 
 // join adds an item to a story's members, centroid and index entries.
 func (g *Grouper) join(s *story, x *item) {
 	x.story = s
+	s.normOK = false
 	s.members = append(s.members, x)
 	g.byID[x.id] = x
 	if x.t.Before(s.first) {
@@ -611,7 +373,6 @@ func (g *Grouper) join(s *story, x *item) {
 		}
 		c.w += e.w / float32(x.rawNorm)
 		c.n++
-		c.ent = c.ent || e.ent
 	}
 }
 
@@ -623,6 +384,7 @@ func (g *Grouper) leave(x *item) {
 		return
 	}
 	x.story = nil
+	s.normOK = false
 	s.members = slices.DeleteFunc(s.members, func(y *item) bool { return y == x })
 	for _, e := range x.vec {
 		c, ok := s.cent[e.t]
@@ -641,110 +403,4 @@ func (g *Grouper) leave(x *item) {
 	if len(s.members) == 0 {
 		g.kill(s)
 	}
-}
-
-// evict forgets stories that can no longer grow and term statistics older
-// than StatsWindow.
-func (g *Grouper) evict() {
-	storyHorizon := g.watermark.Add(-g.opt.Window - g.opt.Lateness)
-	n := 0
-	for n < len(g.stories) && (!g.stories[n].alive || g.stories[n].first.Before(storyHorizon)) {
-		if s := g.stories[n]; s.alive {
-			g.kill(s)
-		}
-		n++
-	}
-	if n > 0 {
-		g.stories = slices.Delete(g.stories, 0, n)
-	}
-	statsHorizon := g.watermark.Add(-g.opt.StatsWindow)
-	n = 0
-	for n < len(g.stats) && g.stats[n].t.Before(statsHorizon) {
-		for _, e := range g.stats[n].vec {
-			g.voc.df[e.t]--
-			g.voc.unref(e.t)
-		}
-		g.voc.docs--
-		n++
-	}
-	if n > 0 {
-		g.stats = slices.Delete(g.stats, 0, n)
-	}
-	if g.deadPostings > 1024 && g.deadPostings > g.livePostings {
-		g.compact()
-	}
-}
-
-func (g *Grouper) kill(s *story) {
-	s.alive = false
-	for t := range s.cent {
-		g.voc.unref(t)
-	}
-	g.livePostings -= len(s.cent)
-	g.deadPostings += len(s.cent)
-	for _, y := range s.members {
-		if g.byID[y.id] == y {
-			delete(g.byID, y.id)
-		}
-	}
-	s.cent = nil
-	s.members = nil
-	if g.byLabel[s.label] == s {
-		delete(g.byLabel, s.label)
-	}
-}
-
-// compact drops index entries of dead stories.
-func (g *Grouper) compact() {
-	for t, ps := range g.postings {
-		keep := ps[:0]
-		for _, s := range ps {
-			if s.alive {
-				if _, ok := s.cent[t]; ok {
-					keep = append(keep, s)
-				}
-			}
-		}
-		clear(ps[len(keep):])
-		if len(keep) == 0 {
-			delete(g.postings, t)
-		} else {
-			g.postings[t] = keep
-		}
-	}
-	g.deadPostings = 0
-}
-
-func (g *Grouper) termNames(ts []termID) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range ts {
-		name := strings.ToLower(g.voc.surface[t])
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		out = append(out, name)
-		if len(out) == g.opt.TopTerms {
-			break
-		}
-	}
-	return out
-}
-
-// ownTerms lists an item's most distinctive terms.
-func (g *Grouper) ownTerms(x *item) []string {
-	ts := make([]termID, len(x.vec))
-	wt := map[termID]float64{}
-	for i, e := range x.vec {
-		ts[i] = e.t
-		wt[e.t] = float64(e.w) * g.idf(e.t)
-	}
-	slices.SortFunc(ts, func(a, b termID) int {
-		if c := cmp.Compare(wt[b], wt[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	return g.termNames(ts)
 }

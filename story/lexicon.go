@@ -142,6 +142,7 @@ dollar: dollar | доллар долар |
 rouble: rouble ruble | рубл |
 currency: currency | валют |
 bank: bank | банк |
+central+bank: | | цб нбу |
 bond: bond | облигац облігац |
 recession: recession stagnation | рецесс стагнац |
 outage: outage disruption glitch failure | сбой збій отключен відключен перебо |
@@ -232,7 +233,6 @@ eu: eu european-union | евросоюз євросоюз | ес єс |
 un: un united-nations | | оон |
 imf: imf | | мвф |
 who: | | воз вооз |
-central+bank: | | цб нбу |
 germany: germany german | германи немец немецк німеччин німецьк |
 france: france french | франци француз |
 china: china chinese prc | китай китаю китая китае китайск | кнр |
@@ -365,7 +365,7 @@ type lexicon struct {
 	enConcept map[string]concept // English stem → concept
 	cyrExact  map[string]concept // whole Cyrillic word → concept
 	cyrPrefix map[string]concept // Cyrillic prefix → concept
-	maxPrefix int                 // longest prefix, in runes
+	maxPrefix int                // longest prefix, in runes
 	digest    []string
 }
 

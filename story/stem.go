@@ -20,7 +20,7 @@ func stemEnglish(w string) string {
 	}
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
+		w = w[:len(w)-3] + "i"
 	case strings.HasSuffix(w, "sses"):
 		w = w[:len(w)-2]
 	case strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "xes"):
@@ -39,10 +39,13 @@ func stemEnglish(w string) string {
 			break
 		}
 	}
-	// strike/striking/struck-free: drop a final e so "strike" and "strik(ing)"
-	// meet; likewise a final y/i (Sumy/Sumi, economy/economi).
-	if n := len(w); n > 3 && (w[n-1] == 'e' || w[n-1] == 'y') {
+	// Drop a final e so "strike" and "strik(ing)" meet, and spell a final y
+	// as i so "economy" meets "economies" (→ economi) without "policy"
+	// meeting "police".
+	if n := len(w); n > 3 && w[n-1] == 'e' {
 		w = w[:n-1]
+	} else if n > 3 && w[n-1] == 'y' {
+		w = w[:n-1] + "i"
 	}
 	return w
 }

@@ -123,16 +123,18 @@ func foldCyrillic(s string) string {
 	return s
 }
 
-// skeleton reduces a lowercase Latin word to a consonant skeleton over
-// broad sound classes, the key that spelling and transliteration variants
-// share: vowels (and y, which is half of many transliterations) vanish
-// except as a leading marker; g/h/kh fold together (Ukrainian г is h,
-// Russian г is g); c/k/q, v/w, f/ph fold; sh/sch/shch and ch/tch/ts fold;
-// doubled letters collapse. So Kyiv and Kiev give "kv", Odesa and Odessa
-// "_ds", Chernihiv and Chernigov "crnhv", Lukashenko and Lukashenka
-// "lksnk", Ihor and Igor "_hr". s and z fold too (Russian з stands for
-// English s in loanwords: президент/president), while ж/zh/dzh (Z) stays
-// apart.
+// skeleton reduces a lowercase Latin word to its consonants over broad
+// sound classes, with each run of vowels kept only as a slot (V): the key
+// that spelling and transliteration variants share. Which vowel fills a
+// slot varies between spellings (Kharkiv/Kharkov, Kyiv/Kiev, and y is half
+// of many transliterations), where a slot is rarely added or lost. A final
+// vowel is dropped, being an inflection as often as not (Odesa/Одес-).
+// g/h/kh fold together (Ukrainian г is h, Russian г is g); c/k/q, v/w,
+// f/ph, s/z (Russian з for English s: президент/president) fold; sh/sch/shch
+// and ch/tch/ts fold; ж/zh/dzh stays apart; doubled letters collapse. So
+// Kyiv and Kiev give "kVv", Odesa and Odessa "VdVs", Chernihiv and
+// Chernigov "CVrnVhVv", Lukashenko and Lukashenka "lVkVsVnk", Ihor and
+// Igor "VhVr".
 func skeleton(s string) string {
 	var out []byte
 	push := func(c byte) {
@@ -159,9 +161,9 @@ func skeleton(s string) string {
 			}
 			i++
 		case vowel(c):
-			if i == 0 {
-				push('_')
-			}
+			// Which vowel varies between spellings (Kharkiv/Kharkov,
+			// Kyiv/Kiev), where one is rarely does.
+			push('V')
 			i++
 		case strings.HasPrefix(rest, "shch"):
 			push('s')
@@ -229,6 +231,10 @@ func skeleton(s string) string {
 			push(c)
 			i++
 		}
+	}
+	// A final vowel is an inflection as often as not (Odesa/Одес-).
+	if n := len(out); n > 0 && out[n-1] == 'V' {
+		out = out[:n-1]
 	}
 	return string(out)
 }

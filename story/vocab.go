@@ -13,6 +13,9 @@ type vocab struct {
 	surface []string
 	df      []int32 // items in the statistics window that have the term
 	refs    []int32 // df plus live stories whose centroid has the term
+	upper   []int32 // capitalized occurrences in the statistics window
+	lower   []int32 // lowercase occurrences in the statistics window
+	name    []bool  // a number, code or listed name
 	free    []termID
 	docs    int // items in the statistics window
 }
@@ -34,18 +37,40 @@ func (v *vocab) intern(key, surface string) termID {
 		id = v.free[n-1]
 		v.free = v.free[:n-1]
 		v.keys[id], v.surface[id], v.df[id], v.refs[id] = key, surface, 0, 0
+		v.upper[id], v.lower[id], v.name[id] = 0, 0, false
 	} else {
 		id = termID(len(v.keys))
 		v.keys = append(v.keys, key)
 		v.surface = append(v.surface, surface)
 		v.df = append(v.df, 0)
 		v.refs = append(v.refs, 0)
+		v.upper = append(v.upper, 0)
+		v.lower = append(v.lower, 0)
+		v.name = append(v.name, false)
 	}
 	v.ids[key] = id
 	return id
 }
 
 func (v *vocab) ref(id termID) { v.refs[id]++ }
+
+// count adds (n=1) or removes (n=-1) one item's occurrences of a term to
+// the statistics.
+func (v *vocab) count(e tw, n int32) {
+	v.df[e.t] += n
+	v.upper[e.t] += n * int32(e.upper)
+	v.lower[e.t] += n * int32(e.lower)
+	if e.name {
+		v.name[e.t] = true
+	}
+}
+
+// isName reports whether a term looks like a name: a number, code or
+// listed place, or a word that recent articles mostly capitalize in the
+// middle of a sentence.
+func (v *vocab) isName(id termID) bool {
+	return v.name[id] || v.upper[id] > 0 && v.upper[id] >= 2*v.lower[id]
+}
 
 func (v *vocab) unref(id termID) {
 	v.refs[id]--

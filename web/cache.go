@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -17,6 +19,7 @@ type response struct {
 	contentType  string
 	cacheControl string
 	body         []byte
+	gz           []byte    // body gzipped once at render time; nil when small
 	etag         string    // strong validator: a hash of body
 	lastModified time.Time // zero: no Last-Modified header
 
@@ -24,9 +27,12 @@ type response struct {
 	rendered time.Time
 }
 
+// gzipMin is the smallest body worth compressing.
+const gzipMin = 1024
+
 func newResponse(status int, contentType string, body []byte, lastModified time.Time) *response {
 	sum := sha256.Sum256(body)
-	return &response{
+	resp := &response{
 		status:       status,
 		contentType:  contentType,
 		cacheControl: "public, max-age=60",
@@ -34,6 +40,21 @@ func newResponse(status int, contentType string, body []byte, lastModified time.
 		etag:         `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
 		lastModified: lastModified.UTC().Truncate(time.Second),
 	}
+	if status == http.StatusOK && len(body) >= gzipMin {
+		// Compressed once here, so a cached page costs no CPU per request.
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		if _, err := zw.Write(body); err == nil && zw.Close() == nil {
+			resp.gz = buf.Bytes()
+		}
+	}
+	return resp
+}
+
+// gzipETag is the validator of the compressed representation: a strong
+// ETag must differ between encodings (RFC 9110 section 8.8.3.3).
+func (resp *response) gzipETag() string {
+	return strings.TrimSuffix(resp.etag, `"`) + `-gz"`
 }
 
 // pageCache keeps rendered responses by key (the normalized route and its
@@ -41,13 +62,16 @@ func newResponse(status int, contentType string, body []byte, lastModified time.
 // the one it was rendered at and it is younger than the TTL. Concurrent
 // misses for one key render once.
 //
-// It is bounded: when full, an arbitrary entry (Go's map iteration order)
-// is dropped, so a crawler walking every page cannot grow it without end.
+// It is bounded in entries and bytes: when full, arbitrary entries (Go's
+// map iteration order) are dropped, so a crawler walking every page
+// cannot grow it without end.
 type pageCache struct {
-	max int
+	maxEntries int
+	maxBytes   int
 
 	mu       sync.RWMutex
 	entries  map[string]*response
+	bytes    int
 	inflight map[string]*flight
 }
 
@@ -57,8 +81,31 @@ type flight struct {
 	err  error
 }
 
-func newPageCache(max int) *pageCache {
-	return &pageCache{max: max, entries: make(map[string]*response), inflight: make(map[string]*flight)}
+func newPageCache(maxEntries, maxBytes int) *pageCache {
+	return &pageCache{maxEntries: maxEntries, maxBytes: maxBytes, entries: make(map[string]*response), inflight: make(map[string]*flight)}
+}
+
+func (resp *response) size() int { return len(resp.body) + len(resp.gz) }
+
+// put stores resp under key, evicting others to stay in bounds. The
+// caller holds c.mu.
+func (c *pageCache) put(key string, resp *response) {
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= old.size()
+		delete(c.entries, key)
+	}
+	if resp.size() > c.maxBytes/4 {
+		return // one huge answer must not flush everything else
+	}
+	for k, e := range c.entries {
+		if len(c.entries) < c.maxEntries && c.bytes+resp.size() <= c.maxBytes {
+			break
+		}
+		c.bytes -= e.size()
+		delete(c.entries, k)
+	}
+	c.entries[key] = resp
+	c.bytes += resp.size()
 }
 
 func (c *pageCache) get(key string, ver version, now time.Time, ttl time.Duration) *response {
@@ -109,13 +156,7 @@ func (c *pageCache) do(ctx context.Context, key string, st *state, ttl time.Dura
 	c.mu.Lock()
 	delete(c.inflight, key)
 	if f.err == nil && f.resp.status == http.StatusOK {
-		if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
-			for k := range c.entries {
-				delete(c.entries, k)
-				break
-			}
-		}
-		c.entries[key] = f.resp
+		c.put(key, f.resp)
 	}
 	c.mu.Unlock()
 	close(f.done)
@@ -127,15 +168,24 @@ func (c *pageCache) do(ctx context.Context, key string, st *state, ttl time.Dura
 // 9110 section 13.2.2 orders them).
 func (resp *response) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	body, etag := resp.body, resp.etag
+	if resp.gz != nil && acceptsGzip(r) {
+		body, etag = resp.gz, resp.gzipETag()
+		h.Set("Content-Encoding", "gzip")
+	}
+	if resp.gz != nil {
+		h.Set("Vary", "Accept-Encoding")
+	}
 	if resp.status == http.StatusOK {
-		h.Set("ETag", resp.etag)
+		h.Set("ETag", etag)
 		if !resp.lastModified.IsZero() {
 			h.Set("Last-Modified", resp.lastModified.Format(http.TimeFormat))
 		}
 		if resp.cacheControl != "" {
 			h.Set("Cache-Control", resp.cacheControl)
 		}
-		if notModified(r, resp.etag, resp.lastModified) {
+		if notModified(r, resp) {
+			h.Del("Content-Encoding")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -143,20 +193,36 @@ func (resp *response) write(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-store")
 	}
 	h.Set("Content-Type", resp.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(resp.status)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(resp.body)
+		_, _ = w.Write(body)
 	}
 }
 
-func notModified(r *http.Request, etag string, lastModified time.Time) bool {
+// notModified applies the request's validators. Either encoding's ETag
+// matches: both stand for the same content.
+func notModified(r *http.Request, resp *response) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		return etagMatches(inm, etag)
+		return etagMatches(inm, resp.etag) || resp.gz != nil && etagMatches(inm, resp.gzipETag())
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !lastModified.IsZero() {
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !resp.lastModified.IsZero() {
 		t, err := http.ParseTime(ims)
-		return err == nil && !lastModified.After(t)
+		return err == nil && !resp.lastModified.After(t)
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client takes gzip (and did not refuse
+// it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return !strings.HasPrefix(params, "q=0") || strings.HasPrefix(params, "q=0.") && strings.Trim(params[4:], "0") != ""
 	}
 	return false
 }

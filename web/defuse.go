@@ -22,24 +22,36 @@ func storedHTML(fragment string) template.HTML {
 	return template.HTML(defuse(fragment))
 }
 
-// dropWithContent are elements removed together with everything inside.
-var dropWithContent = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Frame: true, atom.Frameset: true,
-	atom.Object: true, atom.Embed: true, atom.Applet: true, atom.Noscript: true, atom.Template: true,
-	atom.Svg: true, atom.Math: true, atom.Textarea: true, atom.Select: true, atom.Title: true,
-	atom.Xmp: true, atom.Noembed: true, atom.Noframes: true, atom.Plaintext: true, atom.Link: true,
-	atom.Meta: true, atom.Base: true, atom.Input: true, atom.Button: true, atom.Param: true,
-	atom.Head: true, atom.Dialog: true,
+// dropWithContent reports elements removed together with everything
+// inside: whatever can run code, load a document or take input.
+func dropWithContent(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Iframe, atom.Frame, atom.Frameset, atom.Object, atom.Embed,
+		atom.Applet, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Textarea, atom.Select,
+		atom.Title, atom.Xmp, atom.Noembed, atom.Noframes, atom.Plaintext, atom.Link, atom.Meta,
+		atom.Base, atom.Input, atom.Button, atom.Param, atom.Head, atom.Dialog:
+		return true
+	}
+	return false
 }
 
-// unwrap are elements whose tags are removed but whose text is kept.
-var unwrap = map[atom.Atom]bool{atom.Form: true, atom.Html: true, atom.Body: true, atom.Label: true, atom.Fieldset: true}
+// unwrap reports elements whose tags are removed but whose text is kept.
+func unwrap(a atom.Atom) bool {
+	switch a {
+	case atom.Form, atom.Html, atom.Body, atom.Label, atom.Fieldset:
+		return true
+	}
+	return false
+}
 
-// urlAttrs hold addresses and are checked for their scheme.
-var urlAttrs = map[string]bool{
-	"href": true, "src": true, "cite": true, "poster": true, "action": true, "formaction": true,
-	"background": true, "longdesc": true, "usemap": true, "data": true, "codebase": true,
-	"lowsrc": true, "dynsrc": true, "xlink:href": true, "ping": true, "manifest": true, "icon": true,
+// urlAttr reports attributes that hold addresses, checked for their scheme.
+func urlAttr(key string) bool {
+	switch key {
+	case "href", "src", "cite", "poster", "action", "formaction", "background", "longdesc", "usemap",
+		"data", "codebase", "lowsrc", "dynsrc", "xlink:href", "ping", "manifest", "icon":
+		return true
+	}
+	return false
 }
 
 func defuse(fragment string) string {
@@ -76,9 +88,9 @@ func clean(n *html.Node) {
 		switch {
 		case c.Type == html.CommentNode || c.Type == html.DoctypeNode:
 			n.RemoveChild(c)
-		case c.Type == html.ElementNode && (dropWithContent[c.DataAtom] || dangerousName(c.Data)):
+		case c.Type == html.ElementNode && (dropWithContent(c.DataAtom) || dangerousName(c.Data)):
 			n.RemoveChild(c)
-		case c.Type == html.ElementNode && unwrap[c.DataAtom]:
+		case c.Type == html.ElementNode && unwrap(c.DataAtom):
 			clean(c)
 			for gc := c.FirstChild; gc != nil; {
 				gnext := gc.NextSibling
@@ -109,7 +121,7 @@ func cleanAttrs(el atom.Atom, attrs []html.Attribute) []html.Attribute {
 			key == "formaction" || key == "action" || key == "http-equiv" || !plainAttrName(key) {
 			continue
 		}
-		if urlAttrs[key] && !safeURL(a.Val, el == atom.Img && key == "src") {
+		if urlAttr(key) && !safeURL(a.Val, el == atom.Img && key == "src") {
 			continue
 		}
 		if key == "srcset" && !safeSrcset(a.Val) {

@@ -1,10 +1,17 @@
 package web
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// A word-level diff for the history page: which words of one revision's
-// plain text were kept, removed and added in the next. Paragraph breaks
-// are tokens of their own so the diff keeps the article's shape.
+	"crosswire/content"
+)
+
+// The history page shows a word-level diff between revisions. The diff
+// itself is content.DiffWords (a Myers diff over words); here its runs are
+// cut into words and paragraph breaks so the page can keep the article's
+// paragraphs and shorten the unchanged stretches.
 
 type diffKind int8
 
@@ -22,43 +29,56 @@ type diffOp struct {
 // paraBreak stands for a blank line between paragraphs.
 const paraBreak = "\n\n"
 
-// maxDiffCells bounds the LCS table (words of the changed middle of the
-// old text times those of the new one). Beyond it the diff is done on
-// whole paragraphs, which are far fewer.
-const maxDiffCells = 2_000_000
-
 // diffWords returns the edit from old to new, word by word.
 func diffWords(old, new string) []diffOp {
-	a, b := words(old), words(new)
-	if (len(a)+1)*(len(b)+1) <= maxDiffCells {
-		return diffTokens(a, b)
-	}
-	// Too large for a word table: diff paragraphs, then words inside the
-	// paragraphs that changed one for one when they are small enough.
-	pa, pb := paragraphs(old), paragraphs(new)
 	var out []diffOp
-	for _, op := range diffTokens(pa, pb) {
-		if len(out) > 0 {
-			out = append(out, diffOp{op.Kind, paraBreak})
+	for _, op := range content.DiffWords(old, new) {
+		kind := diffEqual
+		switch op.Kind {
+		case content.DiffInsert:
+			kind = diffInsert
+		case content.DiffDelete:
+			kind = diffDelete
 		}
-		for _, w := range strings.Fields(op.Text) {
-			out = append(out, diffOp{op.Kind, w})
+		out = appendWords(out, kind, op.Text)
+	}
+	return out
+}
+
+// appendWords cuts a run into words; whitespace holding a blank line is a
+// paragraph break.
+func appendWords(out []diffOp, kind diffKind, text string) []diffOp {
+	for i := 0; i < len(text); {
+		newlines := 0
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			if r == '\n' {
+				newlines++
+			}
+			i += size
+		}
+		if newlines >= 2 && len(out) > 0 {
+			out = append(out, diffOp{kind, paraBreak})
+		}
+		start := i
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		if i > start {
+			out = append(out, diffOp{kind, text[start:i]})
 		}
 	}
 	return out
 }
 
-func words(text string) []string {
-	var out []string
-	for i, p := range paragraphs(text) {
-		if i > 0 {
-			out = append(out, paraBreak)
-		}
-		out = append(out, strings.Fields(p)...)
-	}
-	return out
-}
-
+// paragraphs splits a plain text on blank lines.
 func paragraphs(text string) []string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var out []string
@@ -68,79 +88,6 @@ func paragraphs(text string) []string {
 		}
 	}
 	return out
-}
-
-// diffTokens is a longest-common-subsequence diff after trimming the
-// common prefix and suffix (most revisions change a few words).
-func diffTokens(a, b []string) []diffOp {
-	var ops []diffOp
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	for _, t := range a[:pre] {
-		ops = append(ops, diffOp{diffEqual, t})
-	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if (len(ma)+1)*(len(mb)+1) > maxDiffCells {
-		for _, t := range ma {
-			ops = append(ops, diffOp{diffDelete, t})
-		}
-		for _, t := range mb {
-			ops = append(ops, diffOp{diffInsert, t})
-		}
-	} else {
-		ops = append(ops, lcsDiff(ma, mb)...)
-	}
-	for _, t := range a[len(a)-suf:] {
-		ops = append(ops, diffOp{diffEqual, t})
-	}
-	return ops
-}
-
-func lcsDiff(a, b []string) []diffOp {
-	n, m := len(a), len(b)
-	// t[i][j] is the LCS length of a[i:] and b[j:], flattened.
-	w := m + 1
-	t := make([]int32, (n+1)*w)
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				t[i*w+j] = t[(i+1)*w+j+1] + 1
-			} else if t[(i+1)*w+j] >= t[i*w+j+1] {
-				t[i*w+j] = t[(i+1)*w+j]
-			} else {
-				t[i*w+j] = t[i*w+j+1]
-			}
-		}
-	}
-	ops := make([]diffOp, 0, n+m)
-	i, j := 0, 0
-	for i < n && j < m {
-		switch {
-		case a[i] == b[j]:
-			ops = append(ops, diffOp{diffEqual, a[i]})
-			i++
-			j++
-		case t[(i+1)*w+j] >= t[i*w+j+1]:
-			ops = append(ops, diffOp{diffDelete, a[i]})
-			i++
-		default:
-			ops = append(ops, diffOp{diffInsert, b[j]})
-			j++
-		}
-	}
-	for ; i < n; i++ {
-		ops = append(ops, diffOp{diffDelete, a[i]})
-	}
-	for ; j < m; j++ {
-		ops = append(ops, diffOp{diffInsert, b[j]})
-	}
-	return ops
 }
 
 // diffSpan is a run of words of one kind, as the template shows it.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -85,7 +86,7 @@ func (f *fixture) source(slug, name string, own crosswire.Ownership, edit func(*
 func (f *fixture) article(src *crosswire.Source, title string, pub time.Time, edit func(*crosswire.Article)) *crosswire.Article {
 	f.t.Helper()
 	f.seq++
-	key := src.Slug + "-" + time.Duration(f.seq).String()
+	key := fmt.Sprintf("%s-%d", src.Slug, f.seq)
 	a := &crosswire.Article{
 		SourceID:    src.ID,
 		Key:         key,

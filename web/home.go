@@ -15,6 +15,7 @@ const leadStories = 6
 
 type homeData struct {
 	Lead     []storyCard
+	Outlets  []outletView // the open outlets, for the side rail
 	Articles []articleCard
 	Pager    pager
 }
@@ -32,6 +33,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderHome(ctx context.Context, st *state, page int) (*response, error) {
 	var d homeData
+	for _, o := range st.open.outlets {
+		d.Outlets = append(d.Outlets, o.view)
+	}
 	if len(st.open.ids) > 0 {
 		arts, err := s.store.Articles(ctx, crosswire.ArticleQuery{
 			SourceIDs: st.open.ids,

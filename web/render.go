@@ -19,10 +19,6 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pageNames are the page templates; each is parsed with the layout and
-// the partials into its own set, once, at New.
-var pageNames = []string{"home", "sources", "source", "article", "history", "stories", "story", "error"}
-
 // siteInfo is what every page's frame needs.
 type siteInfo struct {
 	Title                       string
@@ -67,6 +63,9 @@ func (s *Server) loadTemplates() error {
 		"plural":   plural,
 		"join":     strings.Join,
 	}
+	// Each page is parsed with the layout and the partials into its own
+	// set, once.
+	pageNames := []string{"home", "sources", "source", "article", "history", "stories", "story", "error"}
 	s.pages = make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,

@@ -50,6 +50,13 @@ type Options struct {
 	FeedItems int
 }
 
+// The page cache's bounds: enough for the hot pages and feeds of a hub
+// with many sources, small next to the process.
+const (
+	cacheEntries = 2048
+	cacheBytes   = 64 << 20
+)
+
 // Server is the public website and the output feeds. It implements
 // http.Handler.
 type Server struct {
@@ -105,7 +112,7 @@ func New(store crosswire.Store, opt Options) (*Server, error) {
 		opt:       opt,
 		log:       opt.Logger,
 		base:      base,
-		cache:     newPageCache(1024),
+		cache:     newPageCache(cacheEntries, cacheBytes),
 		reqPrefix: strconv.FormatInt(opt.Now().UnixNano(), 36),
 	}
 	if err := s.loadTemplates(); err != nil {

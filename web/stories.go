@@ -39,7 +39,7 @@ type outletTake struct {
 
 type timelineEntry struct {
 	articleCard
-	Offset string // time after the first report, "" for the first
+	Offset string // time after the first report ("2 h later"), "" for the first
 }
 
 func (s *Server) storyPath(id int64) string {
@@ -85,7 +85,7 @@ func (s *Server) groupStory(st *state, story crosswire.Story, arts []crosswire.A
 		for i, c := range cards {
 			e := timelineEntry{articleCard: c}
 			if i > 0 {
-				e.Offset = "+" + humanDuration(c.Time.Sub(first))
+				e.Offset = humanDuration(c.Time.Sub(first)) + " later"
 			}
 			sc.Timeline = append(sc.Timeline, e)
 		}

@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestExcerpt(t *testing.T) {
 	tests := []struct {
@@ -73,6 +76,23 @@ func TestEtagMatches(t *testing.T) {
 	for _, tt := range tests {
 		if got := etagMatches(tt.header, `"abc"`); got != tt.want {
 			t.Errorf("etagMatches(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{"", false}, {"gzip", true}, {"gzip, deflate, br", true}, {"br;q=1.0, gzip;q=0.8", true},
+		{"gzip;q=0", false}, {"gzip; q=0.000", false}, {"gzip;q=0.5", true}, {"deflate", false}, {"GZIP", true},
+	}
+	for _, tt := range tests {
+		r, _ := http.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Encoding", tt.header)
+		if got := acceptsGzip(r); got != tt.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
 		}
 	}
 }

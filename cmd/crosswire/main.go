@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -40,8 +41,32 @@ func commands() []command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, stdio{os.Stdout, os.Stderr}, os.Args[1:]))
+	// CROSSWIRE_CPUPROFILE=FILE profiles any command (benchmarks, tuning).
+	stopProfile := startCPUProfile(os.Getenv("CROSSWIRE_CPUPROFILE"))
+	code := run(ctx, stdio{os.Stdout, os.Stderr}, os.Args[1:])
+	stopProfile()
+	stop()
+	os.Exit(code)
+}
+
+func startCPUProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "crosswire: cpu profile: %v\n", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "crosswire: cpu profile: %v\n", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // run returns the process exit status: 0 ok, 1 failure, 2 usage error.

@@ -1,0 +1,268 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"crosswire"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+const storyColumns = `id, title, first_at, last_at, articles, sources, updated_at`
+
+func scanStory(r pgx.Row) (crosswire.Story, error) {
+	var (
+		st                     crosswire.Story
+		first, last, updatedAt pgtype.Timestamptz
+	)
+	err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Sources, &updatedAt)
+	st.FirstAt, st.LastAt, st.UpdatedAt = fromTS(first), fromTS(last), fromTS(updatedAt)
+	return st, err
+}
+
+// CreateStory inserts a story with the given title, times and counts; the
+// counts are recomputed from its articles on every assignment.
+func (s *Store) CreateStory(ctx context.Context, st *crosswire.Story) error {
+	err := s.pool.QueryRow(ctx, `INSERT INTO stories (title, first_at, last_at, articles, sources, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		st.Title, ts(st.FirstAt), ts(st.LastAt), st.Articles, st.Sources, ts(st.UpdatedAt)).Scan(&st.ID)
+	if err != nil {
+		return fmt.Errorf("postgres: create story %q: %w", st.Title, err)
+	}
+	return nil
+}
+
+// lockStories takes the row locks of the stories about to be recounted, in
+// ID order. The count is then computed by a statement that starts after any
+// concurrent assignment to them has committed, so it cannot miss it.
+func lockStories(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, lockStoriesSQL, ids); err != nil {
+		return fmt.Errorf("lock stories: %w", err)
+	}
+	return nil
+}
+
+const (
+	lockStoriesSQL = `SELECT id FROM stories WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	// refreshStoriesSQL recomputes counts and times from the articles;
+	// $2 NULL keeps UpdatedAt.
+	refreshStoriesSQL = `UPDATE stories s SET (articles, sources, first_at, last_at) =
+			(SELECT count(*), count(DISTINCT a.source_id), min(a.display_at), max(a.display_at)
+			 FROM articles a WHERE a.story_id = s.id),
+			updated_at = coalesce($2, s.updated_at)
+		WHERE s.id = ANY($1)`
+	deleteEmptyStoriesSQL = `DELETE FROM stories WHERE id = ANY($1) AND articles = 0`
+)
+
+// refreshStories recounts the stories (already locked) and deletes those
+// left without articles.
+func refreshStories(ctx context.Context, tx pgx.Tx, ids []int64, updatedAt any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, refreshStoriesSQL, ids, updatedAt); err != nil {
+		return fmt.Errorf("refresh stories: %w", err)
+	}
+	if _, err := tx.Exec(ctx, deleteEmptyStoriesSQL, ids); err != nil {
+		return fmt.Errorf("delete empty stories: %w", err)
+	}
+	return nil
+}
+
+// queueRefreshStories is lockStories and refreshStories in a pipeline.
+func queueRefreshStories(b *pgx.Batch, ids []int64, updatedAt any) {
+	b.Queue(lockStoriesSQL, ids)
+	b.Queue(refreshStoriesSQL, ids, updatedAt)
+	b.Queue(deleteEmptyStoriesSQL, ids)
+}
+
+// AssignArticle records the assignment, moves the article and refreshes
+// the counts and times of the story it joins and of the one it left (which
+// is deleted if that left it empty). Both stories' UpdatedAt become
+// a.AssignedAt.
+func (s *Store) AssignArticle(ctx context.Context, a crosswire.StoryAssignment) error {
+	fail := func(err error) error {
+		return fmt.Errorf("postgres: assign article %d to story %d: %w", a.ArticleID, a.StoryID, err)
+	}
+	terms, err := jsonList(a.Terms)
+	if err != nil {
+		return fail(err)
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer rollback(ctx, tx)
+
+	var old pgtype.Int8
+	if err := tx.QueryRow(ctx, `SELECT story_id FROM articles WHERE id = $1 FOR UPDATE`, a.ArticleID).Scan(&old); err != nil {
+		return fail(fmt.Errorf("article %d: %w", a.ArticleID, notFound(err)))
+	}
+	ids := []int64{a.StoryID}
+	if old.Valid && old.Int64 != a.StoryID {
+		ids = append(ids, old.Int64)
+	}
+	locked, err := queryIDs(ctx, tx, lockStoriesSQL, ids)
+	if err != nil {
+		return fail(err)
+	}
+	found := false
+	for _, id := range locked {
+		found = found || id == a.StoryID
+	}
+	if !found {
+		return fail(fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound))
+	}
+
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO story_assignments (article_id, story_id, score, terms, manual, assigned_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
+			terms = excluded.terms, manual = excluded.manual, assigned_at = excluded.assigned_at`,
+		a.ArticleID, a.StoryID, a.Score, terms, a.Manual, ts(a.AssignedAt))
+	b.Queue(`UPDATE articles SET story_id = $1 WHERE id = $2`, a.StoryID, a.ArticleID)
+	b.Queue(refreshStoriesSQL, ids, ts(a.AssignedAt))
+	b.Queue(deleteEmptyStoriesSQL, ids)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+func (s *Store) Story(ctx context.Context, id int64) (crosswire.Story, error) {
+	st, err := scanStory(s.pool.QueryRow(ctx, `SELECT `+storyColumns+` FROM stories WHERE id = $1`, id))
+	if err != nil {
+		return st, fmt.Errorf("postgres: story %d: %w", id, notFound(err))
+	}
+	return st, nil
+}
+
+// Stories lists stories by LastAt, newest first (then highest ID). With
+// SourceIDs, a story's counts and times are those of its articles from
+// these sources, and only stories with such articles are listed.
+func (s *Store) Stories(ctx context.Context, q crosswire.StoryQuery) ([]crosswire.Story, error) {
+	if matchesNothing(q.SourceIDs) {
+		return nil, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var query string
+	if q.SourceIDs == nil {
+		var conds []string
+		if q.MinSources > 0 {
+			conds = append(conds, "sources >= "+arg(q.MinSources))
+		}
+		if q.MaxSources > 0 {
+			conds = append(conds, "sources <= "+arg(q.MaxSources))
+		}
+		if !q.Since.IsZero() {
+			conds = append(conds, "last_at >= "+arg(ms(q.Since)))
+		}
+		query = `SELECT ` + storyColumns + ` FROM stories`
+		if len(conds) > 0 {
+			query += ` WHERE ` + strings.Join(conds, " AND ")
+		}
+		query += ` ORDER BY last_at DESC NULLS LAST, id DESC`
+	} else {
+		sources := arg(q.SourceIDs)
+		conds := []string{"count(DISTINCT a.source_id) >= " + arg(max(q.MinSources, 1))}
+		if q.MaxSources > 0 {
+			conds = append(conds, "count(DISTINCT a.source_id) <= "+arg(q.MaxSources))
+		}
+		if !q.Since.IsZero() {
+			conds = append(conds, "max(a.display_at) >= "+arg(ms(q.Since)))
+		}
+		query = `SELECT st.id, st.title, min(a.display_at), max(a.display_at) AS last, count(*),
+				count(DISTINCT a.source_id), st.updated_at
+			FROM articles a JOIN stories st ON st.id = a.story_id
+			WHERE a.source_id = ANY(` + sources + `)
+			GROUP BY st.id
+			HAVING ` + strings.Join(conds, " AND ") + `
+			ORDER BY last DESC, st.id DESC`
+	}
+	if q.Limit > 0 || q.Offset > 0 {
+		var limit any
+		if q.Limit > 0 {
+			limit = q.Limit
+		}
+		query += ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(q.Offset, 0))
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list stories: %w", err)
+	}
+	defer rows.Close()
+	var out []crosswire.Story
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: list stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list stories: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) Assignment(ctx context.Context, articleID int64) (crosswire.StoryAssignment, error) {
+	var (
+		a        crosswire.StoryAssignment
+		terms    []byte
+		assigned pgtype.Timestamptz
+	)
+	err := s.pool.QueryRow(ctx, `SELECT article_id, story_id, score, terms, manual, assigned_at
+		FROM story_assignments WHERE article_id = $1`, articleID).
+		Scan(&a.ArticleID, &a.StoryID, &a.Score, &terms, &a.Manual, &assigned)
+	if err != nil {
+		return a, fmt.Errorf("postgres: story assignment of article %d: %w", articleID, notFound(err))
+	}
+	a.AssignedAt = fromTS(assigned)
+	if a.Terms, err = parseList[string](terms); err != nil {
+		return a, fmt.Errorf("postgres: story assignment of article %d: terms: %w", articleID, err)
+	}
+	return a, nil
+}
+
+// ClearAutomaticAssignments drops every assignment an operator did not
+// make, then every story without an assignment left; the stories that keep
+// manual ones get their counts recomputed. It locks the stories table
+// against concurrent assignments for its duration.
+func (s *Store) ClearAutomaticAssignments(ctx context.Context) error {
+	fail := func(err error) error { return fmt.Errorf("postgres: clear automatic story assignments: %w", err) }
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer rollback(ctx, tx)
+	b := &pgx.Batch{}
+	b.Queue(`LOCK TABLE stories IN SHARE ROW EXCLUSIVE MODE`)
+	b.Queue(`UPDATE articles SET story_id = NULL
+		WHERE id IN (SELECT article_id FROM story_assignments WHERE NOT manual)`)
+	b.Queue(`DELETE FROM story_assignments WHERE NOT manual`)
+	b.Queue(`DELETE FROM stories s WHERE NOT EXISTS (SELECT 1 FROM story_assignments sa WHERE sa.story_id = s.id)`)
+	b.Queue(`UPDATE stories s SET (articles, sources, first_at, last_at) =
+		(SELECT count(*), count(DISTINCT a.source_id), min(a.display_at), max(a.display_at)
+		 FROM articles a WHERE a.story_id = s.id)`)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(err)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package story
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"crosswire"
+)
+
+// ManualStore is what an operator's merge or split needs from the store.
+type ManualStore interface {
+	crosswire.ArticleStore
+	crosswire.StoryStore
+}
+
+// Merge moves every article of the stories from into the story into. The
+// moves are manual assignments, so later rebuilds keep them.
+func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now time.Time) (moved int, err error) {
+	if _, err := st.Story(ctx, into); err != nil {
+		return 0, fmt.Errorf("merge into story %d: %w", into, err)
+	}
+	for _, id := range from {
+		if id == into {
+			continue
+		}
+		arts, err := st.Articles(ctx, crosswire.ArticleQuery{StoryID: id})
+		if err != nil {
+			return moved, fmt.Errorf("merge story %d: %w", id, err)
+		}
+		if len(arts) == 0 {
+			return moved, fmt.Errorf("merge story %d: %w", id, crosswire.ErrNotFound)
+		}
+		for _, a := range arts {
+			if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
+				ArticleID: a.ID, StoryID: into, Score: 1, Terms: []string{"manual merge"}, Manual: true, AssignedAt: now,
+			}); err != nil {
+				return moved, fmt.Errorf("merge article %d into story %d: %w", a.ID, into, err)
+			}
+			moved++
+		}
+	}
+	return moved, nil
+}
+
+// Split moves the given articles out of their stories into one new story,
+// as manual assignments, and returns the new story's ID.
+func Split(ctx context.Context, st ManualStore, articleIDs []int64, now time.Time) (int64, error) {
+	if len(articleIDs) == 0 {
+		return 0, fmt.Errorf("split: no articles given")
+	}
+	first, err := st.Article(ctx, articleIDs[0])
+	if err != nil {
+		return 0, fmt.Errorf("split article %d: %w", articleIDs[0], err)
+	}
+	for _, id := range articleIDs[1:] {
+		if _, err := st.Article(ctx, id); err != nil {
+			return 0, fmt.Errorf("split article %d: %w", id, err)
+		}
+	}
+	s := crosswire.Story{Title: first.Title, FirstAt: first.DisplayTime(), LastAt: first.DisplayTime(), UpdatedAt: now}
+	if err := st.CreateStory(ctx, &s); err != nil {
+		return 0, fmt.Errorf("split: %w", err)
+	}
+	for _, id := range articleIDs {
+		if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
+			ArticleID: id, StoryID: s.ID, Score: 1, Terms: []string{"manual split"}, Manual: true, AssignedAt: now,
+		}); err != nil {
+			return 0, fmt.Errorf("split article %d: %w", id, err)
+		}
+	}
+	return s.ID, nil
+}
