@@ -36,9 +36,10 @@ type PollResult struct {
 	URL         string
 	Status      int
 	NotModified bool
-	Items       int // entries in the document
-	New         int // articles stored for the first time
-	Updated     int // new revisions of known articles
+	Items       int   // entries in the document
+	New         int   // articles stored for the first time
+	Updated     int   // new revisions of known articles
+	Bytes       int64 // body bytes received
 	Err         error
 	Duration    time.Duration
 	NextPollAt  time.Time

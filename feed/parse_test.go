@@ -325,6 +325,7 @@ func TestParseStructureRecovery(t *testing.T) {
 		{"nested title is not the title", `<rss><channel><item><image><title>no</title></image><title>yes</title></item></channel></rss>`, []string{"yes"}},
 		{"unclosed markup inside a field", `<rss><channel><item><description><p>x</description><title>a</title></item></channel></rss>`, []string{"a"}},
 		{"uppercase root", `<RSS><channel><item><title>a</title></item></channel></RSS>`, []string{"a"}},
+		{"case-insensitive RSS names", `<rss><channel><item><Title>a</Title><PUBDATE>x</PUBDATE></item></channel></rss>`, []string{"a"}},
 		{"unquoted attribute", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href=http://x.example/a /><title>a</title></entry></feed>`, []string{"a"}},
 		{"cdata with markup-like text", `<rss><channel><item><title><![CDATA[a </item> b]]></title></item></channel></rss>`, []string{"a b"}},
 	}

@@ -92,7 +92,8 @@ func (p *parser) channelField(b *feedBuilder) bool {
 	base := fr.base
 	switch fr.ns {
 	case nsNone:
-		switch string(fr.local) {
+		var lb [24]byte
+		switch string(lowerName(lb[:0], fr.local)) {
 		case "title":
 			if !b.title.set {
 				b.title = p.construct(modeHTML)
@@ -128,13 +129,13 @@ func (p *parser) channelField(b *feedBuilder) bool {
 				p.skip()
 			}
 			return true
-		case "lastBuildDate":
+		case "lastbuilddate":
 			b.updated = orDate(b.updated, p.text())
 			return true
-		case "pubDate":
+		case "pubdate":
 			b.pubDate = orDate(b.pubDate, p.text())
 			return true
-		case "managingEditor":
+		case "managingeditor":
 			b.authors = appendUnique(b.authors, personName(htmlToText(p.text())))
 			return true
 		case "ttl":
@@ -226,6 +227,22 @@ func (p *parser) channelField(b *feedBuilder) bool {
 	return false
 }
 
+// lowerName lowercases an element name into buf (no allocation for the
+// short names it is compared with); RSS is case-sensitive but hand-made
+// feeds write <pubdate> and <Title>.
+func lowerName(buf, name []byte) []byte {
+	if len(name) > cap(buf) {
+		return name
+	}
+	for _, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
 func orDate(have time.Time, s string) time.Time {
 	if !have.IsZero() {
 		return have
@@ -266,7 +283,8 @@ func (p *parser) rssItemField(e *entryBuilder) bool {
 	base := fr.base
 	switch fr.ns {
 	case nsNone:
-		switch string(fr.local) {
+		var lb [24]byte
+		switch string(lowerName(lb[:0], fr.local)) {
 		case "title":
 			if !e.title.set {
 				e.title = p.construct(modeHTML)
@@ -304,7 +322,7 @@ func (p *parser) rssItemField(e *entryBuilder) bool {
 				e.content = p.construct(modeXHTML)
 				return true
 			}
-		case "pubDate":
+		case "pubdate":
 			e.published = orDate(e.published, p.text())
 			return true
 		case "author":

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html"
 	"strings"
+	"unicode/utf8"
 )
 
 // mode says how a captured element's content is to be read.
@@ -226,7 +227,11 @@ func (p *parser) base64(sp span) string {
 			return escapeText(t)
 		}
 	}
-	return string(validUTF8(b))
+	if !utf8.Valid(b) {
+		// Binary content (an image, say) has no HTML rendering.
+		return ""
+	}
+	return string(b)
 }
 
 func appendEscaped(dst, s []byte, attr bool) []byte {
@@ -258,12 +263,13 @@ func escapeText(s string) string {
 	return string(appendEscaped(make([]byte, 0, len(s)+16), []byte(s), false))
 }
 
-// collapse trims s and turns every run of ASCII whitespace into one space.
+// collapse trims s and turns every run of ASCII whitespace (and of other
+// C0 control characters, which have no place in plain text) into one space.
 func collapse(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isSpace(c) && (c != ' ' || i == 0 || i == len(s)-1 || s[i+1] == ' ' || isSpace(s[i+1])) {
+		if c <= ' ' && (c != ' ' || i == 0 || i == len(s)-1 || s[i+1] <= ' ') {
 			clean = false
 			break
 		}
@@ -275,7 +281,7 @@ func collapse(s string) string {
 	space := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isSpace(c) {
+		if c <= ' ' {
 			space = true
 			continue
 		}

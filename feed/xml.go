@@ -166,7 +166,6 @@ func (p *parser) findRoot() ([]byte, bool) {
 				p.enter()
 				return local, true
 			}
-			// Keep namespace declarations of wrappers out of the way.
 		}
 	}
 }

@@ -87,6 +87,7 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 		return err
 	}
 	res.Status = resp.Status
+	res.Bytes = resp.Bytes
 	f.LastStatus = resp.Status
 	if resp.PermanentURL != "" && resp.PermanentURL != f.URL {
 		p.Log.Info("feed moved permanently", "feed", f.ID, "from", f.URL, "to", resp.PermanentURL)

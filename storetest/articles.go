@@ -276,9 +276,11 @@ func testSaveIsOneTransaction(t *testing.T, s crosswire.Store) {
 		article(src, f.ID, "kept", "Kept, changed", at(-time.Hour), at(time.Hour)),
 		article(ghost, 0, "orphan", "No such source", at(-time.Minute), at(time.Hour)),
 	}
-	if _, err := s.SaveArticles(ctx, batch); err == nil {
+	_, err := s.SaveArticles(ctx, batch)
+	if err == nil {
 		t.Fatal("SaveArticles with an article of an unknown source succeeded")
 	}
+	wantNotFound(t, "SaveArticles with an article of an unknown source", err)
 	if n, err := s.CountArticles(ctx, crosswire.ArticleQuery{}); err != nil || n != 1 {
 		t.Errorf("after a failed batch: %d articles (%v), want 1", n, err)
 	}

@@ -96,8 +96,8 @@ func DefaultOptions() Options {
 		BridgeOverlap:  0.3,
 		EntityPenalty:  0.7,
 		QueryTerms:     24,
-		MaxPostings:    512,
-		MaxCandidates:  32,
+		MaxPostings:    256,
+		MaxCandidates:  16,
 		MaxMembers:     24,
 		PriorDocs:      30,
 		TopTerms:       6,
@@ -173,6 +173,9 @@ type Grouper struct {
 	idfDF   []int32
 
 	dense []float64 // scratch for query (see newQuery)
+	gen   uint64    // candidate lookups so far (see story.gen)
+
+	windowSec int64
 }
 
 type tw struct {
@@ -208,6 +211,13 @@ type story struct {
 	alive       bool
 	pinned      bool
 
+	firstU, lastU int64 // first and last in Unix seconds, for the index
+
+	// gen and acc are scratch for candidates: the lookup that last saw
+	// the story and the weight it gathered there.
+	gen uint64
+	acc float64
+
 	// norm caches the centroid's tf-idf length; it is recomputed when
 	// members change or the corpus size moves (normDocs).
 	norm     float64
@@ -217,13 +227,15 @@ type story struct {
 
 // NewGrouper returns an empty grouper.
 func NewGrouper(opt Options) *Grouper {
+	opt = opt.withDefaults()
 	return &Grouper{
-		opt:      opt.withDefaults(),
-		x:        &extractor{lx: sharedLexicon()},
-		voc:      newVocab(),
-		postings: map[termID][]*story{},
-		byLabel:  map[string]*story{},
-		byID:     map[string]*item{},
+		opt:       opt,
+		windowSec: int64(opt.Window / time.Second),
+		x:         &extractor{lx: sharedLexicon()},
+		voc:       newVocab(),
+		postings:  map[termID][]*story{},
+		byLabel:   map[string]*story{},
+		byID:      map[string]*item{},
 	}
 }
 
@@ -288,11 +300,7 @@ func (g *Grouper) Pin(it Item, label string) Decision {
 	if ok && s.alive {
 		m := g.centroidMatch(q, s)
 		g.memberMatch(q, &m)
-		ts := make([]termID, len(m.shared))
-		for i, sh := range m.shared {
-			ts[i] = sh.t
-		}
-		d.Score, d.Terms = m.score, g.termNames(ts)
+		d.Score, d.Terms = m.score, g.termNames(sharedTerms(m))
 	} else {
 		s = g.newStory(label, x.t)
 		d.New = true
@@ -344,7 +352,8 @@ func (g *Grouper) newStory(label string, t time.Time) *story {
 			}
 		}
 	}
-	s := &story{label: label, first: t, last: t, cent: map[termID]*centEntry{}, alive: true}
+	s := &story{label: label, first: t, last: t, firstU: t.Unix(), lastU: t.Unix(),
+		cent: map[termID]*centEntry{}, alive: true}
 	g.byLabel[label] = s
 	g.stories.push(s)
 	return s
@@ -357,10 +366,10 @@ func (g *Grouper) join(s *story, x *item) {
 	s.members = append(s.members, x)
 	g.byID[x.id] = x
 	if x.t.Before(s.first) {
-		s.first = x.t
+		s.first, s.firstU = x.t, x.t.Unix()
 	}
 	if x.t.After(s.last) {
-		s.last = x.t
+		s.last, s.lastU = x.t, x.t.Unix()
 	}
 	for _, e := range x.vec {
 		c, ok := s.cent[e.t]

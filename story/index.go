@@ -3,26 +3,27 @@ package story
 import (
 	"cmp"
 	"slices"
-	"time"
 )
 
 // candidates looks up stories sharing the item's rarest terms through the
 // inverted index, keeping those whose span the item would not stretch past
-// Window.
+// Window, best first by the summed weight of the terms they share.
 func (g *Grouper) candidates(q *query) []*story {
-	x, w := q.x, q.w
+	x := q.x
 	order := make([]int, len(x.vec))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(g.idf(x.vec[b].t), g.idf(x.vec[a].t)); c != 0 {
+		if c := cmp.Compare(q.idf[b], q.idf[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	acc := map[*story]float64{}
+	g.gen++
+	var found []*story
 	used := 0
+	t := x.t.Unix()
 	for _, i := range order {
 		if used == g.opt.QueryTerms {
 			break
@@ -37,39 +38,26 @@ func (g *Grouper) candidates(q *query) []*story {
 			ps = ps[len(ps)-g.opt.MaxPostings:]
 		}
 		for _, s := range ps {
-			if !s.alive || !g.fits(s, x.t) {
-				continue
+			if s.gen != g.gen {
+				if !s.alive || max(s.lastU, t)-min(s.firstU, t) > g.windowSec {
+					continue
+				}
+				s.gen, s.acc = g.gen, 0
+				found = append(found, s)
 			}
-			acc[s] += w[i]
+			s.acc += q.w[i]
 		}
 	}
-	out := make([]*story, 0, len(acc))
-	for s := range acc {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *story) int {
-		if c := cmp.Compare(acc[b], acc[a]); c != 0 {
+	slices.SortFunc(found, func(a, b *story) int {
+		if c := cmp.Compare(b.acc, a.acc); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.label, b.label)
 	})
-	if len(out) > g.opt.MaxCandidates {
-		out = out[:g.opt.MaxCandidates]
+	if len(found) > g.opt.MaxCandidates {
+		found = found[:g.opt.MaxCandidates]
 	}
-	return out
-}
-
-// fits reports whether a story can take an item published at t without
-// spanning more than Window.
-func (g *Grouper) fits(s *story, t time.Time) bool {
-	first, last := s.first, s.last
-	if t.Before(first) {
-		first = t
-	}
-	if t.After(last) {
-		last = t
-	}
-	return last.Sub(first) <= g.opt.Window
+	return found
 }
 
 // evict forgets stories that can no longer grow and term statistics older

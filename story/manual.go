@@ -14,16 +14,20 @@ type ManualStore interface {
 	crosswire.StoryStore
 }
 
-// Merge moves every article of the stories from into the story into. The
-// moves are manual assignments, so later rebuilds keep them.
+// Merge moves every article of the stories from into the story into. All
+// articles of the merged story become manual assignments, its own included,
+// so a later rebuild keeps them together.
 func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now time.Time) (moved int, err error) {
 	if _, err := st.Story(ctx, into); err != nil {
 		return 0, fmt.Errorf("merge into story %d: %w", into, err)
 	}
+	ids := []int64{into}
 	for _, id := range from {
-		if id == into {
-			continue
+		if id != into {
+			ids = append(ids, id)
 		}
+	}
+	for _, id := range ids {
 		arts, err := st.Articles(ctx, crosswire.ArticleQuery{StoryID: id})
 		if err != nil {
 			return moved, fmt.Errorf("merge story %d: %w", id, err)
@@ -37,7 +41,9 @@ func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now ti
 			}); err != nil {
 				return moved, fmt.Errorf("merge article %d into story %d: %w", a.ID, into, err)
 			}
-			moved++
+			if id != into {
+				moved++
+			}
 		}
 	}
 	return moved, nil

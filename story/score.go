@@ -35,15 +35,20 @@ func (g *Grouper) idf(t termID) float64 {
 type query struct {
 	x     *item
 	w     []float64 // aligned with x.vec
+	idf   []float64 // aligned with x.vec
+	named []bool    // aligned with x.vec: a rare name, evidence of one event
 	norm  float64
 	dense []float64 // by termID; zero for terms the item lacks
 }
 
 func (g *Grouper) newQuery(x *item) *query {
-	q := &query{x: x, w: make([]float64, len(x.vec))}
+	n := len(x.vec)
+	q := &query{x: x, w: make([]float64, n), idf: make([]float64, n), named: make([]bool, n)}
 	for i, e := range x.vec {
-		q.w[i] = float64(e.w) * g.idf(e.t)
+		q.idf[i] = g.idf(e.t)
+		q.w[i] = float64(e.w) * q.idf[i]
 		q.norm += q.w[i] * q.w[i]
+		q.named[i] = q.idf[i] > 1.5 && g.voc.isName(e.t) && !g.smallNumber(e.t)
 	}
 	q.norm = math.Sqrt(q.norm)
 	if n := len(g.voc.keys); len(g.dense) < n {
@@ -91,12 +96,11 @@ func (g *Grouper) centroidMatch(q *query, s *story) matchResult {
 		if !ok {
 			continue
 		}
-		idf := g.idf(e.t)
-		v := q.w[i] * float64(c.w) * idf
+		v := q.w[i] * float64(c.w) * q.idf[i]
 		dot += v
 		m.shared = append(m.shared, shared{e.t, v})
-		if idf > 1.5 && g.voc.isName(e.t) && !g.smallNumber(e.t) {
-			if !m.entity || idf > g.idf(m.entityTerm) {
+		if q.named[i] {
+			if !m.entity || q.idf[i] > g.idf(m.entityTerm) {
 				m.entityTerm = e.t
 			}
 			m.entity = true
@@ -124,12 +128,22 @@ func (g *Grouper) memberMatch(q *query, m *matchResult) {
 	if !m.entity {
 		m.score *= g.opt.EntityPenalty
 	}
-	slices.SortFunc(m.shared, func(p, r shared) int {
+}
+
+// sharedTerms lists the terms of a match by contribution, largest first.
+func sharedTerms(m matchResult) []termID {
+	sh := slices.Clone(m.shared)
+	slices.SortFunc(sh, func(p, r shared) int {
 		if c := cmp.Compare(r.v, p.v); c != 0 {
 			return c
 		}
 		return cmp.Compare(p.t, r.t)
 	})
+	ts := make([]termID, len(sh))
+	for i, s := range sh {
+		ts[i] = s.t
+	}
+	return ts
 }
 
 // centroidNorm returns the story centroid's tf-idf length, recomputed when
@@ -235,11 +249,7 @@ func (g *Grouper) decide(x *item) (Decision, *story) {
 	} else {
 		reason += ", no shared name"
 	}
-	ts := make([]termID, len(best.shared))
-	for i, sh := range best.shared {
-		ts[i] = sh.t
-	}
-	return Decision{Score: best.score, Terms: g.termNames(ts), Reason: reason}, best.s
+	return Decision{Score: best.score, Terms: g.termNames(sharedTerms(best)), Reason: reason}, best.s
 }
 
 // overlap is the weighted Jaccard of the terms an item shares with two

@@ -99,6 +99,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if sw.cache != "" {
 			attrs = append(attrs, slog.String("cache", sw.cache))
 		}
+		if s.opt.Observe != nil {
+			s.opt.Observe(r.Pattern, r.Method, status, time.Since(start))
+		}
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError

@@ -48,6 +48,9 @@ type Options struct {
 	CacheTTL time.Duration
 	// FeedItems is the number of items in an output feed; default 50.
 	FeedItems int
+	// Observe, if set, sees every request's route pattern (never the raw
+	// path), method, status and duration: the metrics hook.
+	Observe func(route, method string, status int, d time.Duration)
 }
 
 // The page cache's bounds: enough for the hot pages and feeds of a hub

@@ -31,14 +31,27 @@ func configFlag(fs *flag.FlagSet) *string {
 }
 
 // loadConfig reads the named file, or the default one when it exists.
+// CROSSWIRE_ADMIN_TOKEN, when set, is the admin token (secrets stay out of
+// config files).
 func loadConfig(path string) (*config.Config, error) {
+	var cfg *config.Config
+	var err error
 	if path == "" {
-		if _, err := os.Stat(defaultConfig); err != nil {
-			return config.Parse(defaultConfig, nil)
+		if _, statErr := os.Stat(defaultConfig); statErr != nil {
+			cfg, err = config.Parse(defaultConfig, nil)
+		} else {
+			cfg, err = config.Load(defaultConfig)
 		}
-		path = defaultConfig
+	} else {
+		cfg, err = config.Load(path)
 	}
-	return config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if tok := os.Getenv("CROSSWIRE_ADMIN_TOKEN"); tok != "" {
+		cfg.Admin.Token = tok
+	}
+	return cfg, nil
 }
 
 // hub is the wired pipeline that serve and fetch share.

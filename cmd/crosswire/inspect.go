@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -13,21 +13,20 @@ import (
 
 	"crosswire/content"
 	"crosswire/feed"
+	"crosswire/fetch"
 )
 
 // maxInspectBody caps what inspect reads from a URL or a file, like the
 // fetcher's default body cap.
 const maxInspectBody = 10 << 20
 
-// inspectTimeout bounds a URL fetch.
-const inspectTimeout = 30 * time.Second
-
 // runInspect parses one feed and prints what the hub sees: with --json the
 // schema-v1 document of ../shared/conformance/SCHEMA.md, else a summary.
 func runInspect(ctx context.Context, sio stdio, args []string) error {
-	fs := newFlags(sio, "inspect", "[--json] [--base-url URL] SOURCE\n\nSOURCE is a file path, - for standard input, or an http(s) URL.")
+	fs := newFlags(sio, "inspect", "[--json] [--base-url URL] [--allow-private] SOURCE\n\nSOURCE is a file path, - for standard input, or an http(s) URL.")
 	asJSON := fs.Bool("json", false, "print the normalized feed as JSON (schema v1)")
 	baseURL := fs.String("base-url", "", "address the document was fetched from, for resolving relative links (default: the URL itself)")
+	allowPrivate := fs.Bool("allow-private", false, "let a URL SOURCE resolve to a private or loopback address")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,7 +36,7 @@ func runInspect(ctx context.Context, sio stdio, args []string) error {
 	}
 	src := fs.Arg(0)
 
-	data, contentType, fetchedFrom, err := readSource(ctx, src)
+	data, contentType, fetchedFrom, err := readSource(ctx, src, *allowPrivate)
 	if err != nil {
 		return err
 	}
@@ -61,9 +60,9 @@ func runInspect(ctx context.Context, sio stdio, args []string) error {
 
 // readSource returns the bytes of a file, of standard input or of a URL,
 // with the Content-Type and final address for a URL.
-func readSource(ctx context.Context, src string) (data []byte, contentType, fetchedFrom string, err error) {
+func readSource(ctx context.Context, src string, allowPrivate bool) (data []byte, contentType, fetchedFrom string, err error) {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		return fetchURL(ctx, src)
+		return fetchURL(ctx, src, allowPrivate)
 	}
 	var r io.Reader
 	if src == "-" {
@@ -86,30 +85,20 @@ func readSource(ctx context.Context, src string) (data []byte, contentType, fetc
 	return data, "", "", nil
 }
 
-func fetchURL(ctx context.Context, src string) ([]byte, string, string, error) {
-	ctx, cancel := context.WithTimeout(ctx, inspectTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+// fetchURL gets a feed the way the hub does (fetch.Client: redirects,
+// gzip, size cap, timeouts, and the refusal of non-public addresses unless
+// allowPrivate).
+func fetchURL(ctx context.Context, src string, allowPrivate bool) ([]byte, string, string, error) {
+	c := fetch.New(fetch.Options{AllowPrivate: allowPrivate, MaxBodyBytes: maxInspectBody})
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(ctx, fetch.Request{URL: src, Accept: fetch.AcceptFeeds})
 	if err != nil {
-		return nil, "", "", fmt.Errorf("fetch %s: %w", src, err)
+		if errors.Is(err, fetch.ErrPrivateAddress) {
+			return nil, "", "", fmt.Errorf("%w (use --allow-private for loopback or intranet addresses)", err)
+		}
+		return nil, "", "", err
 	}
-	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, "", "", fmt.Errorf("fetch %s: %w", src, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, "", "", fmt.Errorf("fetch %s: HTTP %s", src, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxInspectBody+1))
-	if err != nil {
-		return nil, "", "", fmt.Errorf("fetch %s: %w", src, err)
-	}
-	if len(data) > maxInspectBody {
-		return nil, "", "", fmt.Errorf("fetch %s: body larger than %d bytes", src, maxInspectBody)
-	}
-	return data, resp.Header.Get("Content-Type"), resp.Request.URL.String(), nil
+	return resp.Body, resp.ContentType, resp.URL, nil
 }
 
 // The JSON shapes of schema v1. Field order is the schema's.

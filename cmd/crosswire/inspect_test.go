@@ -126,14 +126,17 @@ func TestInspectURL(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	out, _, err := inspectCmd(t, "--json", srv.URL+"/feed.xml")
+	if _, _, err := inspectCmd(t, "--json", srv.URL+"/feed.xml"); err == nil || !strings.Contains(err.Error(), "--allow-private") {
+		t.Errorf("loopback URL without --allow-private: err = %v", err)
+	}
+	out, _, err := inspectCmd(t, "--json", "--allow-private", srv.URL+"/feed.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, `"link": "`+srv.URL+`/news/ferry"`) {
 		t.Errorf("links not resolved against the fetched URL:\n%s", out)
 	}
-	if _, _, err := inspectCmd(t, srv.URL+"/missing.xml"); err == nil || !strings.Contains(err.Error(), "404") {
+	if _, _, err := inspectCmd(t, "--allow-private", srv.URL+"/missing.xml"); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("404: err = %v", err)
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"crosswire"
+	"crosswire/admin"
+	"crosswire/metrics"
 	"crosswire/web"
 )
 
@@ -45,6 +48,8 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 		}
 	}()
 
+	m := metrics.New()
+	h.runner.OnPoll = m.ObservePoll
 	site, err := web.New(h.store, web.Options{
 		SiteTitle:    cfg.Site.Title,
 		BaseURL:      cfg.Site.BaseURL,
@@ -52,16 +57,24 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 		Logger:       log,
 		Perspectives: cfg.Site.Perspectives,
 		PageSize:     cfg.Site.PageSize,
+		Observe:      m.ObserveHTTP,
 	})
 	if err != nil {
 		return err
 	}
+	// The public site is read-only; admin actions go through the token API.
+	root := http.NewServeMux()
+	root.Handle("/admin/api/", admin.New(h.store, admin.Options{Token: cfg.Admin.Token, Interval: cfg.Polling.Interval, Now: time.Now, Logger: log}))
+	root.Handle("GET /metrics", m.Handler())
+	root.HandleFunc("GET /readyz", readyz(h.store))
+	root.Handle("/", site)
+
 	ln, err := net.Listen("tcp", cfg.Site.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           site,
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -97,4 +110,20 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	wg.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// readyz answers 200 when the database answers, so a load balancer sends
+// traffic only to processes that can serve it. (/healthz, in web, only says
+// the process is alive.)
+func readyz(st crosswire.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Cache-Control", "no-store")
+		if _, err := st.LastChange(ctx, nil); err != nil {
+			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	}
 }
