@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"crosswire"
+	"crosswire/content"
 )
 
 // Config is the whole hub configuration, validated and with defaults set.
@@ -478,6 +479,9 @@ func (v *validator) source(key string, fs SourceInput) Source {
 	case crosswire.FullTextAuto, crosswire.FullTextAlways, crosswire.FullTextNever:
 	default:
 		v.fail(key+".full_text", "want auto, always or never, got %q", s.FullText)
+	}
+	if err := content.ValidateRules(s.Rules); err != nil {
+		v.fail(key+".rules", "%v", err)
 	}
 	s.RepublishFrom = v.date(key+".republish_from", fs.RepublishFrom)
 	s.RepublishUntil = v.date(key+".republish_until", fs.RepublishUntil)

@@ -103,6 +103,7 @@ func TestParseErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad scheme", "sources:\n  - name: A\n    feeds: [ftp://x/y]\n", []string{"hub.yaml:3", "sources[0].feeds[0]", "ftp"}},
 		{"syntax", "site: [\n", []string{"hub.yaml:"}},
 		{"wrong type", "polling:\n  workers: many\n", []string{"hub.yaml:2", "many"}},
+		{"bad selector", "sources:\n  - name: A\n    rules:\n      remove: [\"div[\"]\n    feeds: [a.xml]\n", []string{"hub.yaml:3", "sources[0].rules", "div["}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,15 +1,9 @@
 package content
 
 import (
-	"regexp"
 	"testing"
 
 	"crosswire"
-)
-
-// The invariants every output must hold, whatever the input.
-var (
-	fuzzURLRe = regexp.MustCompile(`(?i)(href|src|cite|poster)\s*=\s*"\s*(javascript|vbscript|data:text|file):`)
 )
 
 func FuzzSanitize(f *testing.F) {
@@ -34,10 +28,9 @@ func FuzzSanitize(f *testing.F) {
 	base := mustURL(f, "https://outlet.example/a/b.html")
 	f.Fuzz(func(t *testing.T, in string) {
 		out := Sanitize(in, base)
+		// checkSafe parses the output as a browser would: every element,
+		// attribute and URL scheme must be on the allowlist.
 		checkSafe(t, in, out)
-		if m := fuzzURLRe.FindString(out); m != "" {
-			t.Fatalf("output has a bad URL %q: %q", m, out)
-		}
 		if err := checkXML(out); err != nil {
 			t.Fatalf("output is not well-formed XML (%v): %q", err, out)
 		}

@@ -214,3 +214,14 @@ func pictureSources(pic *html.Node) []srcsetCandidate {
 	}
 	return out
 }
+
+// isLazy reports whether an img is wired to a lazy loader (its real
+// source lives in an attribute a script reads).
+func isLazy(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if strings.HasPrefix(a.Key, "data-") && (strings.Contains(a.Key, "src") || a.Key == "data-original") {
+			return true
+		}
+	}
+	return strings.Contains(strings.ToLower(attr(n, "class")), "lazy") || hasAttr(n, "srcset")
+}

@@ -96,9 +96,11 @@ func removeJunk(root *html.Node) {
 			root.RemoveChild(c)
 			continue
 		}
-		// A bare "Read more:" heading followed by a list of links.
-		if isHeading(c.DataAtom) && isTeaserHeading(c) {
-			if sib := nextElement(c); sib != nil && linkTextRatio(sib) >= 0.6 {
+		// A bare "Read more:" label (a heading, or a paragraph without a
+		// link, as RT-style sites write <p><strong>Read more</strong></p>)
+		// followed by a block of links: the label and the links go.
+		if isTeaserLabel(c) {
+			if sib := nextElement(c); sib != nil && linkTextRatio(sib) >= 0.6 && (isHeading(c.DataAtom) || textLen(sib, 500) <= 400) {
 				next = sib.NextSibling
 				root.RemoveChild(sib)
 				root.RemoveChild(c)
@@ -275,6 +277,21 @@ func isTeaserText(t string) bool {
 		}
 	}
 	return false
+}
+
+// isTeaserLabel: a heading, or a paragraph or div without links, whose
+// whole text is a teaser prefix.
+func isTeaserLabel(n *html.Node) bool {
+	switch {
+	case isHeading(n.DataAtom):
+	case n.DataAtom == atom.P || n.DataAtom == atom.Div:
+		if hasLink(n) {
+			return false
+		}
+	default:
+		return false
+	}
+	return isTeaserHeading(n)
 }
 
 // isTeaserHeading: a heading that is only a teaser prefix ("Read more:",

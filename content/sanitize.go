@@ -385,6 +385,15 @@ func (s *sanitizer) img(n *html.Node, extra []srcsetCandidate) {
 	}
 	src := imageSource(n, extra)
 	if src == "" {
+		// An image that never had a source keeps its alt text (a feed's
+		// <img alt="..."/>); a lazy one whose source is only a
+		// placeholder is dropped, its <noscript> twin stands for it.
+		if alt := collapseSpace(attr(n, "alt")); alt != "" && len(extra) == 0 && !hasAttr(n, "src") && !isLazy(n) {
+			s.flush()
+			s.openTag("img")
+			s.writeAttr("alt", alt)
+			s.buf = append(s.buf, '/', '>')
+		}
 		return
 	}
 	u, ok := resolveURL(src, s.base, urlImage, s.opts.RewriteLinks)

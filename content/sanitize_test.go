@@ -229,7 +229,9 @@ func TestSanitizeImages(t *testing.T) {
 		{"yandex counter", `<img src="https://mc.yandex.ru/watch/123">ok`, "ok"},
 		{"link around tracker dropped", `<a href="http://feeds.feedburner.com/~ff/Outlet?a=x"><img src="http://feeds.feedburner.com/~ff/Outlet?d=y" border="0"></a>ok`, "ok"},
 		{"raster data image kept", `<img src="data:image/png;base64,` + strings.Repeat("iVBORw0KGgo", 40) + `">`, `<img src="data:image/png;base64,` + strings.Repeat("iVBORw0KGgo", 40) + `"/>`},
-		{"no source at all", `<img alt="nothing">ok`, "ok"},
+		{"no source keeps alt", `<img alt="년">ok`, `<img alt="년"/>ok`},
+		{"no source no alt", `<img title="t">ok`, "ok"},
+		{"lazy without source dropped", `<img class="lazyload" alt="x">ok`, "ok"},
 		{"same image twice kept once", `<img src="/i/z.jpg"><img src="/i/z.jpg">`, `<img src="https://outlet.example/i/z.jpg"/>`},
 	}
 	for _, tt := range tests {

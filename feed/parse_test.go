@@ -270,17 +270,27 @@ func TestParseDeclaredEntity(t *testing.T) {
 // A truncated document yields exactly its complete items, whatever the
 // cut point, and never panics.
 func TestParseTruncated(t *testing.T) {
-	for _, name := range []string{"rss2_news.xml", "atom_blog.xml", "jsonfeed.json"} {
+	tests := []struct {
+		name   string
+		stride int // every cut point of the small fixtures; a sample of the big ones
+	}{
+		{"rss2_news.xml", 1}, {"atom_blog.xml", 1}, {"jsonfeed.json", 1},
+		{"farm_rss.xml", 397}, {"farm_atom.xml", 397}, {"farm_json.json", 397},
+	}
+	for _, tt := range tests {
+		name := tt.name
 		data := readFixture(t, name)
 		full, err := Parse(data, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for cut := 0; cut < len(data); cut++ {
+		most := 0
+		for cut := 0; cut < len(data); cut += tt.stride {
 			f, err := Parse(data[:cut], Options{})
 			if err != nil {
 				continue
 			}
+			most = max(most, len(f.Entries))
 			if len(f.Entries) > len(full.Entries) {
 				t.Fatalf("%s cut at %d: %d entries, more than the full %d", name, cut, len(f.Entries), len(full.Entries))
 			}
@@ -289,6 +299,11 @@ func TestParseTruncated(t *testing.T) {
 					t.Fatalf("%s cut at %d: entry %d = %+v\nwant %+v", name, cut, i, e, full.Entries[i])
 				}
 			}
+		}
+		// The complete entries do come back: a cut late in the document
+		// keeps all of them but perhaps the last.
+		if most < len(full.Entries)-1 {
+			t.Errorf("%s: at most %d of %d entries recovered from any cut", name, most, len(full.Entries))
 		}
 	}
 }

@@ -12,11 +12,13 @@ import (
 
 // toArticle turns one parsed entry into the article the store keeps:
 // identity, sanitized HTML, plain text and the hash that detects edits.
-func toArticle(src crosswire.Source, f crosswire.Feed, doc *feed.Feed, e feed.Entry, now time.Time) *crosswire.Article {
+// The cleaner applies the source's rules and the built-in junk removal
+// (inline "Read more" teasers, share bars) on top of sanitizing.
+func toArticle(src crosswire.Source, clean *content.Cleaner, f crosswire.Feed, doc *feed.Feed, e feed.Entry, now time.Time) *crosswire.Article {
 	base, _ := url.Parse(e.Base)
 	link := CanonicalURL(e.Link)
-	summary := content.Sanitize(e.Summary, base)
-	body := content.Sanitize(e.Content, base)
+	summary := clean.Clean(e.Summary, base)
+	body := clean.Clean(e.Content, base)
 	if body == "" {
 		body = summary
 	}

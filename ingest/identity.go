@@ -5,22 +5,17 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
+
+	"crosswire/content"
 )
 
-// trackingParams are query parameters that identify a campaign or a click,
-// not a page. Removing them makes one article one URL.
-var trackingParams = map[string]bool{
-	"fbclid": true, "gclid": true, "dclid": true, "gclsrc": true, "yclid": true, "msclkid": true,
-	"mc_cid": true, "mc_eid": true, "igshid": true, "_ga": true, "_gl": true, "ref_src": true,
-	"oly_anon_id": true, "oly_enc_id": true, "vero_id": true, "wt_mc": true, "cmpid": true,
-}
-
-// CanonicalURL strips tracking parameters (utm_*, fbclid, ...) and the
-// fragment, and lower-cases scheme and host. Unparseable input is returned
-// trimmed.
+// CanonicalURL strips tracking parameters (utm_*, fbclid, ...; the list
+// lives in content, where links in article text get the same treatment) and
+// the fragment, and lower-cases scheme and host. Unparseable input is
+// returned trimmed.
 func CanonicalURL(raw string) string {
 	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
+	u, err := url.Parse(content.StripTracking(raw))
 	if err != nil || u.Host == "" {
 		return raw
 	}
@@ -28,21 +23,6 @@ func CanonicalURL(raw string) string {
 	u.Host = strings.ToLower(u.Host)
 	u.Fragment = ""
 	u.RawFragment = ""
-	if u.RawQuery != "" {
-		kept := make([]string, 0, 4)
-		for _, kv := range strings.Split(u.RawQuery, "&") {
-			k := kv
-			if i := strings.IndexByte(kv, '='); i >= 0 {
-				k = kv[:i]
-			}
-			lk := strings.ToLower(k)
-			if kv == "" || strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
-				continue
-			}
-			kept = append(kept, kv)
-		}
-		u.RawQuery = strings.Join(kept, "&")
-	}
 	return u.String()
 }
 

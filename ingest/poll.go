@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/content"
 	"crosswire/feed"
 	"crosswire/fetch"
 )
@@ -103,11 +104,15 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 		// Keep the old validators: the next poll must get the body again.
 		return fmt.Errorf("parse %s: %w", resp.URL, err)
 	}
+	clean, err := content.NewCleaner(src.Rules)
+	if err != nil {
+		return fmt.Errorf("rules of source %s: %w", src.Slug, err)
+	}
 	now := p.Now()
 	articles := make([]*crosswire.Article, 0, len(doc.Entries))
 	seen := make(map[string]bool, len(doc.Entries))
 	for _, e := range doc.Entries {
-		a := toArticle(src, *f, doc, e, now)
+		a := toArticle(src, clean, *f, doc, e, now)
 		if seen[a.Key] {
 			continue // a feed that lists one item twice
 		}

@@ -175,7 +175,7 @@ func (s *Store) Stories(ctx context.Context, q crosswire.StoryQuery) ([]crosswir
 		if len(conds) > 0 {
 			query += ` WHERE ` + strings.Join(conds, " AND ")
 		}
-		query += ` ORDER BY last_at DESC NULLS LAST, id DESC`
+		query += ` ORDER BY last_at DESC, id DESC`
 	} else {
 		sources := arg(q.SourceIDs)
 		conds := []string{"count(DISTINCT a.source_id) >= " + arg(max(q.MinSources, 1))}
@@ -188,7 +188,7 @@ func (s *Store) Stories(ctx context.Context, q crosswire.StoryQuery) ([]crosswir
 		query = `SELECT st.id, st.title, min(a.display_at), max(a.display_at) AS last, count(*),
 				count(DISTINCT a.source_id), st.updated_at
 			FROM articles a JOIN stories st ON st.id = a.story_id
-			WHERE a.source_id = ANY(` + sources + `)
+			WHERE a.story_id IS NOT NULL AND a.source_id = ANY(` + sources + `)
 			GROUP BY st.id
 			HAVING ` + strings.Join(conds, " AND ") + `
 			ORDER BY last DESC, st.id DESC`

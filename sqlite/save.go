@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"crosswire"
@@ -155,7 +156,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 			}
 			a.ID, a.Revisions = k.id, k.revisions
 			outcomes[i] = crosswire.NewVersion
-			if k.storyID != 0 {
+			if k.storyID != 0 && !slices.Contains(stories, k.storyID) {
 				// Its display time may have moved.
 				stories = append(stories, k.storyID)
 			}

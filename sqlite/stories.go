@@ -167,10 +167,13 @@ func (s *Store) Stories(ctx context.Context, q crosswire.StoryQuery) ([]crosswir
 			conds = append(conds, "max(a.display_at) >= ?")
 			args = append(args, q.Since.UnixMilli())
 		}
+		// The unary + sends the planner to the story index, which holds
+		// only grouped articles, in story order, with their source: a
+		// covering walk with no sort for the GROUP BY.
 		query = `SELECT st.id, st.title, min(a.display_at), max(a.display_at) AS last, count(*),
 				count(DISTINCT a.source_id), st.updated_at
 			FROM articles a JOIN stories st ON st.id = a.story_id
-			WHERE a.source_id IN (` + placeholders(len(q.SourceIDs)) + `)
+			WHERE a.story_id IS NOT NULL AND +a.source_id IN (` + placeholders(len(q.SourceIDs)) + `)
 			GROUP BY st.id
 			HAVING ` + strings.Join(conds, " AND ") + `
 			ORDER BY last DESC, st.id DESC`

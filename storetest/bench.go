@@ -71,15 +71,34 @@ func benchArticle(src crosswire.Source, key string, n int, published, seen time.
 	}
 }
 
-func reportArticles(b *testing.B, perOp int) {
-	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "articles/s")
+// cpuMeter reports this process's CPU time per op ("cpu-ns/op") next to
+// the wall time; for a client/server store it leaves out the server's.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU(b *testing.B) *cpuMeter {
+	b.ResetTimer()
+	start, ok := processCPU()
+	return &cpuMeter{start, ok}
+}
+
+func (m *cpuMeter) report(b *testing.B, articlesPerOp int) {
+	b.StopTimer()
+	if end, ok := processCPU(); ok && m.ok {
+		b.ReportMetric(float64(end-m.start)/float64(b.N), "cpu-ns/op")
+	}
+	if articlesPerOp > 0 {
+		b.ReportMetric(float64(articlesPerOp*b.N)/b.Elapsed().Seconds(), "articles/s")
+	}
 }
 
 func benchSaveNew(b *testing.B, s crosswire.Store) {
 	ctx := context.Background()
 	src := putSource(b, s, "bench")
 	content, text := body(2000, "para")
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := range b.N {
 		seen := at(time.Duration(i) * time.Second)
 		batch := make([]*crosswire.Article, pollSize)
@@ -94,7 +113,7 @@ func benchSaveNew(b *testing.B, s crosswire.Store) {
 			b.Fatalf("outcome %v, want Created", out[0])
 		}
 	}
-	reportArticles(b, pollSize)
+	cpu.report(b, pollSize)
 }
 
 func benchSaveUnchanged(b *testing.B, s crosswire.Store) {
@@ -112,7 +131,7 @@ func benchSaveUnchanged(b *testing.B, s crosswire.Store) {
 	if _, err := s.SaveArticles(ctx, poll(0)); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := range b.N {
 		out, err := s.SaveArticles(ctx, poll(i+1))
 		if err != nil {
@@ -122,7 +141,7 @@ func benchSaveUnchanged(b *testing.B, s crosswire.Store) {
 			b.Fatalf("outcome %v, want Unchanged", out[0])
 		}
 	}
-	reportArticles(b, pollSize)
+	cpu.report(b, pollSize)
 }
 
 func benchSaveChanged(b *testing.B, s crosswire.Store) {
@@ -140,7 +159,7 @@ func benchSaveChanged(b *testing.B, s crosswire.Store) {
 	if _, err := s.SaveArticles(ctx, poll(0)); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := range b.N {
 		out, err := s.SaveArticles(ctx, poll(i+1))
 		if err != nil {
@@ -150,7 +169,7 @@ func benchSaveChanged(b *testing.B, s crosswire.Store) {
 			b.Fatalf("outcome %v, want NewVersion", out[0])
 		}
 	}
-	reportArticles(b, pollSize)
+	cpu.report(b, pollSize)
 }
 
 const (
@@ -222,6 +241,7 @@ func benchQueries(b *testing.B, s crosswire.Store) {
 	}
 	for _, qq := range queries {
 		b.Run(qq.name, func(b *testing.B) {
+			cpu := startCPU(b)
 			for range b.N {
 				arts, err := s.Articles(ctx, qq.q)
 				if err != nil {
@@ -231,21 +251,25 @@ func benchQueries(b *testing.B, s crosswire.Store) {
 					b.Fatalf("%d articles, want %d", len(arts), qq.q.Limit)
 				}
 			}
-			reportArticles(b, qq.q.Limit)
+			cpu.report(b, qq.q.Limit)
 		})
 	}
 	b.Run("count_home", func(b *testing.B) {
+		cpu := startCPU(b)
 		for range b.N {
 			if _, err := s.CountArticles(ctx, crosswire.ArticleQuery{SourceIDs: republished}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.report(b, 0)
 	})
 	b.Run("last_change_home", func(b *testing.B) {
+		cpu := startCPU(b)
 		for range b.N {
 			if _, err := s.LastChange(ctx, republished); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.report(b, 0)
 	})
 }

@@ -64,6 +64,10 @@ type Options struct {
 	// with each story overlap less than BridgeOverlap.
 	BridgeRatio   float64
 	BridgeOverlap float64
+	// ConflictPenalty multiplies the score of a story whose members mostly
+	// report another kind of event of the same sort (a missile strike for
+	// a drone attack, a phone call for a meeting).
+	ConflictPenalty float64
 	// EntityPenalty multiplies the score of a match that shares no name,
 	// number or code, only common words: two earthquakes share
 	// "earthquake", the same earthquake shares its place and magnitude.
@@ -86,21 +90,22 @@ type Options struct {
 // DefaultOptions are the settings tuned on the development set.
 func DefaultOptions() Options {
 	return Options{
-		Window:         48 * time.Hour,
-		Lateness:       24 * time.Hour,
-		StatsWindow:    14 * 24 * time.Hour,
-		Threshold:      0.18,
-		CentroidWeight: 0.5,
-		DigestPenalty:  2.0,
-		BridgeRatio:    0.6,
-		BridgeOverlap:  0.3,
-		EntityPenalty:  0.7,
-		QueryTerms:     24,
-		MaxPostings:    256,
-		MaxCandidates:  16,
-		MaxMembers:     24,
-		PriorDocs:      30,
-		TopTerms:       6,
+		Window:          48 * time.Hour,
+		Lateness:        24 * time.Hour,
+		StatsWindow:     14 * 24 * time.Hour,
+		Threshold:       0.18,
+		CentroidWeight:  0.5,
+		DigestPenalty:   2.0,
+		BridgeRatio:     0.6,
+		BridgeOverlap:   0.3,
+		EntityPenalty:   0.7,
+		ConflictPenalty: 0.35,
+		QueryTerms:      24,
+		MaxPostings:     256,
+		MaxCandidates:   16,
+		MaxMembers:      24,
+		PriorDocs:       30,
+		TopTerms:        6,
 	}
 }
 
@@ -133,6 +138,7 @@ func (o Options) withDefaults() Options {
 	setF(&o.BridgeRatio, d.BridgeRatio)
 	setF(&o.BridgeOverlap, d.BridgeOverlap)
 	setF(&o.EntityPenalty, d.EntityPenalty)
+	setF(&o.ConflictPenalty, d.ConflictPenalty)
 	setI(&o.QueryTerms, d.QueryTerms)
 	setI(&o.MaxPostings, d.MaxPostings)
 	setI(&o.MaxCandidates, d.MaxCandidates)
@@ -210,6 +216,7 @@ type story struct {
 	cent        map[termID]*centEntry
 	alive       bool
 	pinned      bool
+	closed      bool // opened by a digest: nothing joins it automatically
 
 	firstU, lastU int64 // first and last in Unix seconds, for the index
 
@@ -281,6 +288,9 @@ func (g *Grouper) Add(it Item) Decision {
 	d, s := g.decide(x)
 	if s == nil {
 		s = g.newStory(it.ID, x.t)
+		// A live blog or round-up is about several events and belongs
+		// to none: it stands alone and others do not join it.
+		s.closed = x.digest
 	}
 	g.join(s, x)
 	d.Story = s.label

@@ -39,7 +39,7 @@ func (g *Grouper) candidates(q *query) []*story {
 		}
 		for _, s := range ps {
 			if s.gen != g.gen {
-				if !s.alive || max(s.lastU, t)-min(s.firstU, t) > g.windowSec {
+				if !s.alive || s.closed || max(s.lastU, t)-min(s.firstU, t) > g.windowSec {
 					continue
 				}
 				s.gen, s.acc = g.gen, 0

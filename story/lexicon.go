@@ -1,6 +1,7 @@
 package story
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,20 +17,23 @@ import (
 
 // glossaryText: one concept per line,
 //
-//	concept[+concept]: english words | cyrillic prefixes | cyrillic exact forms
+//	concept[+concept][@family]: english words | cyrillic prefixes | cyrillic exact forms
 //
-// English words are stemmed like article text; Cyrillic prefixes match the
+// A family groups the kinds of one sort of event (weapons, disasters,
+// diplomatic contacts): a missile strike and a drone attack, or a phone call
+// and a meeting, are different events even when they share every name
+// (see Grouper.conflict). English words are stemmed like article text; Cyrillic prefixes match the
 // start of a lowercase word (at least four letters), exact forms the whole
 // word (for short or ambiguous roots).
 const glossaryText = `
-earthquake: earthquake quake tremor temblor seismic | землетряс землетрус сейсм толчк поштовх |
-flood: flood flooding inundate inundation deluge | наводнен паводк повен повін затоп подтоп |
+earthquake@disaster: earthquake quake tremor temblor seismic | землетряс землетрус сейсм толчк поштовх |
+flood@disaster: flood flooding inundate inundation deluge | наводнен паводк повен повін затоп подтоп |
 rain: rain rainfall downpour | дожд ливн злив дощ опади осадк |
-storm: storm hurricane typhoon cyclone | шторм ураган тайфун циклон |
-wildfire+fire: wildfire | лесн пожар | ліс пожеж |
+storm@disaster: storm hurricane typhoon cyclone | шторм ураган тайфун циклон |
+wildfire@disaster: wildfire bushfire |  |
 fire: fire blaze ablaze burn burning | пожар пожеж горит горіт горят загорел загоріл спалах возгоран |
-volcano: volcano eruption erupt | вулкан извержен вивержен |
-landslide: landslide mudslide | оползн зсув сель |
+volcano@disaster: volcano eruption erupt | вулкан извержен вивержен |
+landslide@disaster: landslide mudslide | оползн зсув сель |
 tsunami: tsunami | цунами |
 evacuate: evacuate evacuation evacuee | эвакуа евакуа |
 rescue: rescue rescuer | спасат спасен рятувал рятуван |
@@ -37,10 +41,11 @@ victim+kill: victim | жертв |
 kill: kill killed dead death die died toll fatality deadly | погиб загин убит убил вбит вбив смерт гибел загибел |
 injure: injure injured wound wounded hurt injury | ранен ранил поранен пострадав постраждал травм |
 missing: missing | пропавш зник безвест |
-missile: missile rocket | ракет |
-drone: drone uav | беспилотн безпілотн дрон бпла |
-strike: strike attack hit raid barrage shelling | удар атак обстрел обстріл налет наліт бомбардир бомбардув |
-bomb: bomb bomber bombing | бомб авиабомб авіабомб |
+missile@weapon: missile rocket | ракет |
+drone@weapon: drone uav | беспилотн безпілотн дрон бпла |
+strike: strike attack hit raid barrage | удар атак налет наліт бомбардир |
+shelling@weapon: shelling artillery shell | обстрел обстріл артиллер артилер |
+bomb@weapon: bomb bombing | бомб авиабомб авіабомб |
 explosion: explosion blast explode | взрыв вибух |
 shoot: shoot shot gunfire gunman | стрельб стріля стреля |
 intercept: intercept shoot down | перехват перехоп сбит сбил збит збив |
@@ -58,7 +63,7 @@ border: border frontier | границ кордон пригранич прик�
 sanction: sanction | санкц |
 nuclear: nuclear atomic | ядерн атомн |
 ship: ship vessel boat tanker carrier freighter | судн корабл танкер балкер сухогруз |
-aircraft: aircraft plane jet warplane | самолет самолёт літак авиац авіац |
+aircraft: aircraft plane jet warplane bomber | самолет самолёт літак авиац авіац бомбардировщ бомбардувальн ракетонос |
 helicopter: helicopter | вертол гелікоп |
 invasion: invasion invade | вторжен вторгн вторгл |
 destroy: destroy destruction destroyed | уничтож зруйн разруш знищ |
@@ -93,11 +98,11 @@ prison: prison jail | тюрьм тюрем колони вязниц |
 law: law bill legislation | закон законопроект |
 sign: sign signed signing | подпис підпис |
 agreement: agreement deal accord pact treaty | соглашен договор угод сделк |
-meeting: meeting meet | встреч зустріч заседан засідан |
+meeting@contact: meeting meet met | встреч зустріч заседан засідан |
 summit: summit | саммит саміт |
-phone: phone telephone | телефон |
+phone@contact: phone telephone | телефон позвон дзвон |
 conversation: conversation | разговор розмов |
-visit: visit tour | визит візит посети посетил відвіда |
+visit@contact: visit tour | визит візит посети посетил відвіда |
 leader: leader | лидер лідер |
 resign: resign resignation quit | отставк відставк |
 corruption: corruption graft bribe bribery kickback embezzlement | коррупц корупц взятк хабар откат відкат хищен розкрад |
@@ -355,8 +360,9 @@ var digestPhrases = []string{
 // concept is a glossary or gazetteer entry: the keys a word stands for,
 // and whether they name something (a country) or are common vocabulary.
 type concept struct {
-	keys []string
-	name bool
+	keys   []string
+	name   bool
+	family string
 }
 
 // lexicon is the compiled, read-only form of the tables above.
@@ -367,6 +373,13 @@ type lexicon struct {
 	cyrPrefix map[string]concept // Cyrillic prefix → concept
 	maxPrefix int                // longest prefix, in runes
 	digest    []string
+	families  []family
+}
+
+// family is one sort of event and the feature keys of its kinds.
+type family struct {
+	name string
+	keys []string
 }
 
 func buildLexicon() *lexicon {
@@ -395,7 +408,16 @@ func (lx *lexicon) load(text string, names bool) {
 		if !ok {
 			panic("story: glossary line without concept: " + line)
 		}
-		c := concept{keys: strings.Split(head, "+"), name: names}
+		head, fam, _ := strings.Cut(head, "@")
+		c := concept{keys: strings.Split(head, "+"), name: names, family: fam}
+		if fam != "" {
+			i := slices.IndexFunc(lx.families, func(f family) bool { return f.name == fam })
+			if i < 0 {
+				i = len(lx.families)
+				lx.families = append(lx.families, family{name: fam})
+			}
+			lx.families[i].keys = append(lx.families[i].keys, "w:"+c.keys[0])
+		}
 		parts := strings.Split(rest, "|")
 		for len(parts) < 3 {
 			parts = append(parts, "")
@@ -408,9 +430,16 @@ func (lx *lexicon) load(text string, names bool) {
 		}
 		for _, p := range strings.Fields(parts[1]) {
 			p = foldCyrillic(p)
-			lx.cyrPrefix[p] = c
-			if n := utf8.RuneCountInString(p); n > lx.maxPrefix {
-				lx.maxPrefix = n
+			// Russian и is often Ukrainian і in the same root
+			// (Грузии/Грузії, интеграция/інтеграція).
+			for _, v := range []string{p, strings.ReplaceAll(p, "и", "і")} {
+				if _, taken := lx.cyrPrefix[v]; taken && v != p {
+					continue
+				}
+				lx.cyrPrefix[v] = c
+				if n := utf8.RuneCountInString(v); n > lx.maxPrefix {
+					lx.maxPrefix = n
+				}
 			}
 		}
 		for _, w := range strings.Fields(parts[2]) {

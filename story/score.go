@@ -77,8 +77,9 @@ type matchResult struct {
 	s          *story
 	score      float64
 	cosC, cosM float64
-	shared     []shared // by contribution, largest first
+	shared     []shared
 	entity     bool
+	conflict   string // the family of a kind-of-event mismatch, if any
 	entityTerm termID // the rarest shared name, number or code
 }
 
@@ -128,6 +129,46 @@ func (g *Grouper) memberMatch(q *query, m *matchResult) {
 	if !m.entity {
 		m.score *= g.opt.EntityPenalty
 	}
+	if f := g.conflict(q, m.s); f != "" {
+		m.conflict = f
+		m.score *= g.opt.ConflictPenalty
+	}
+}
+
+// conflict returns the family in which the item reports a different kind
+// of event than the story: most of the story's members name one kind (a
+// missile strike, a phone call) that the item lacks, while the item names
+// another kind the story hardly mentions (drones, a meeting). Two such
+// events share places and people but are separate stories.
+func (g *Grouper) conflict(q *query, s *story) string {
+	n := float64(len(s.members))
+	if n == 0 {
+		return ""
+	}
+	for _, f := range g.x.lx.families {
+		lacks, foreign := false, false
+		for _, k := range f.keys {
+			id, ok := g.voc.ids[k]
+			if !ok {
+				continue
+			}
+			share := 0.0
+			if c := s.cent[id]; c != nil {
+				share = float64(c.n) / n
+			}
+			has := int(id) < len(q.dense) && q.dense[id] != 0
+			if share >= 0.6 && !has {
+				lacks = true
+			}
+			if has && share < 0.3 {
+				foreign = true
+			}
+		}
+		if lacks && foreign {
+			return f.name
+		}
+	}
+	return ""
 }
 
 // sharedTerms lists the terms of a match by contribution, largest first.
@@ -233,7 +274,11 @@ func (g *Grouper) decide(x *item) (Decision, *story) {
 	}
 	best := ms[0]
 	if best.score < threshold {
-		return newStory(fmt.Sprintf("best %.3f < %.3f (story %s)", best.score, threshold, best.s.label))
+		why := ""
+		if best.conflict != "" {
+			why = ", a different kind of " + best.conflict + " event"
+		}
+		return newStory(fmt.Sprintf("best %.3f < %.3f (story %s%s)", best.score, threshold, best.s.label, why))
 	}
 	if len(ms) > 1 {
 		second := ms[1]
@@ -244,6 +289,9 @@ func (g *Grouper) decide(x *item) (Decision, *story) {
 		}
 	}
 	reason := fmt.Sprintf("joined: centroid %.3f, closest member %.3f", best.cosC, best.cosM)
+	if best.conflict != "" {
+		reason += ", different kind of " + best.conflict + " event"
+	}
 	if best.entity {
 		reason += fmt.Sprintf(", shared name %q", g.termNames([]termID{best.entityTerm})[0])
 	} else {

@@ -138,7 +138,7 @@ func foldCyrillic(s string) string {
 func skeleton(s string) string {
 	var out []byte
 	push := func(c byte) {
-		if n := len(out); n > 0 && out[n-1] == c {
+		if n := len(out); n > 0 && out[n-1] == c && (c < '0' || c > '9') {
 			return
 		}
 		out = append(out, c)

@@ -104,8 +104,10 @@ CREATE TABLE articles (
 CREATE INDEX articles_display ON articles (display_at DESC, id DESC) INCLUDE (source_id);
 -- Per-source pages and feeds.
 CREATE INDEX articles_source_display ON articles (source_id, display_at DESC, id DESC);
--- Story pages.
-CREATE INDEX articles_story_display ON articles (story_id, display_at DESC, id DESC) WHERE story_id IS NOT NULL;
+-- Story pages; with source_id, also the story lists restricted to sources,
+-- which read only the grouped articles.
+CREATE INDEX articles_story_display ON articles (story_id, display_at DESC, id DESC) INCLUDE (source_id)
+    WHERE story_id IS NOT NULL;
 -- Due revisits.
 CREATE INDEX articles_next_revisit ON articles (next_revisit_at, id) WHERE next_revisit_at IS NOT NULL;
 -- LastChange: max(changed_at) per source.

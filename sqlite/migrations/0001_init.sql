@@ -106,8 +106,9 @@ CREATE TABLE articles (
 CREATE INDEX articles_display ON articles (display_at, id, source_id);
 -- Per-source pages and feeds.
 CREATE INDEX articles_source_display ON articles (source_id, display_at, id);
--- Story pages.
-CREATE INDEX articles_story_display ON articles (story_id, display_at, id) WHERE story_id IS NOT NULL;
+-- Story pages; with source_id, also the story lists restricted to sources,
+-- which read only the grouped articles.
+CREATE INDEX articles_story_display ON articles (story_id, display_at, id, source_id) WHERE story_id IS NOT NULL;
 -- Due revisits.
 CREATE INDEX articles_next_revisit ON articles (next_revisit_at) WHERE next_revisit_at IS NOT NULL;
 -- LastChange: max(changed_at) per source.

@@ -1,0 +1,99 @@
+package jobs
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Queues. Polls have their own so that grouping and maintenance never wait
+// behind a backlog of polls, and grouping has its own with one worker, on
+// the one process that holds the grouper lock.
+const (
+	QueuePoll  = "poll"
+	QueueGroup = "group"
+	QueueMaint = river.QueueDefault
+)
+
+// Job kinds, as stored in river_job.kind.
+const (
+	KindPoll      = "poll_feed"
+	KindGroup     = "group_articles"
+	KindReconcile = "schedule_polls"
+)
+
+// activeStates are the states in which a job counts as "in flight" for
+// uniqueness: a feed has at most one poll job in any of them. Completed
+// jobs are left out so that a poll can schedule its successor, and River
+// requires available, pending, running and scheduled.
+var activeStates = []rivertype.JobState{
+	rivertype.JobStateAvailable,
+	rivertype.JobStatePending,
+	rivertype.JobStateRetryable,
+	rivertype.JobStateRunning,
+	rivertype.JobStateScheduled,
+}
+
+// pollMaxAttempts bounds retries of a poll job that failed unexpectedly
+// (the store did not answer, the job timed out). A feed's own failures are
+// not job errors. When a job is discarded after these, the reconcile job
+// gives the feed a fresh one.
+const pollMaxAttempts = 5
+
+// PollArgs polls one feed. Unique by feed across activeStates: one job per
+// feed in flight.
+type PollArgs struct {
+	FeedID int64 `json:"feed_id" river:"unique"`
+}
+
+func (PollArgs) Kind() string { return KindPoll }
+
+func (PollArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       QueuePoll,
+		MaxAttempts: pollMaxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: activeStates},
+	}
+}
+
+// GroupArgs assigns every article not yet in a story. It carries nothing:
+// the job reads what is ungrouped when it runs, so one run covers every
+// poll that asked for it.
+type GroupArgs struct{}
+
+func (GroupArgs) Kind() string { return KindGroup }
+
+// groupPeriod is the unique period of group jobs. Polls that store new
+// articles insert a group job scheduled at the start of the next period,
+// so all of them in one period share one job, and a job that is already
+// running (its period has begun) never swallows the request of an article
+// stored after its last read.
+const groupPeriod = time.Second
+
+func (GroupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:      QueueGroup,
+		UniqueOpts: river.UniqueOpts{ByPeriod: groupPeriod, ByState: activeStates},
+	}
+}
+
+// groupAt is when a group job asked for at now runs: the next period.
+func groupAt(now time.Time) time.Time {
+	return now.Truncate(groupPeriod).Add(groupPeriod)
+}
+
+// ReconcileArgs gives a poll job to every feed of an unpaused source that
+// has none: feeds added from the config, the CLI or the admin API, feeds
+// of a resumed source, and feeds whose job was discarded.
+type ReconcileArgs struct{}
+
+func (ReconcileArgs) Kind() string { return KindReconcile }
+
+func (ReconcileArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       QueueMaint,
+		MaxAttempts: 3,
+		UniqueOpts:  river.UniqueOpts{ByState: activeStates},
+	}
+}

@@ -1,0 +1,11 @@
+package sqlite
+
+import "database/sql"
+
+// WriteDB is the store's single write connection. The job queue (River)
+// keeps its tables in the same file and runs its statements on this pool
+// too, so the hub has one SQLite writer: River's transactions and the
+// store's queue in Go instead of failing each other with SQLITE_BUSY.
+// Callers must not hold a transaction on it while calling Store methods
+// that write (they need the same connection).
+func (s *Store) WriteDB() *sql.DB { return s.write }
