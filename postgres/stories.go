@@ -175,7 +175,7 @@ func (s *Store) Stories(ctx context.Context, q crosswire.StoryQuery) ([]crosswir
 		if len(conds) > 0 {
 			query += ` WHERE ` + strings.Join(conds, " AND ")
 		}
-		query += ` ORDER BY last_at DESC, id DESC`
+		query += ` ORDER BY last_at DESC NULLS LAST, id DESC`
 	} else {
 		sources := arg(q.SourceIDs)
 		conds := []string{"count(DISTINCT a.source_id) >= " + arg(max(q.MinSources, 1))}

@@ -144,6 +144,24 @@ func testSaveFeedStateRoundTrip(t *testing.T, s crosswire.Store) {
 			checkEqual(t, "feed state", got, want)
 		})
 	}
+
+	// Every store keeps milliseconds: finer times come back truncated, the
+	// same on every backend.
+	fine := crosswire.Feed{ID: f.ID, SourceID: src.ID, URL: "https://src.example/feed/",
+		Interval: time.Minute + 1500*time.Microsecond, NextPollAt: at(2*time.Millisecond + 999*time.Microsecond + 1)}
+	if err := s.SaveFeedState(ctx, fine); err != nil {
+		t.Fatalf("SaveFeedState: %v", err)
+	}
+	got, err := s.FeedByID(ctx, f.ID)
+	if err != nil {
+		t.Fatalf("FeedByID: %v", err)
+	}
+	if want := at(2 * time.Millisecond); !got.NextPollAt.Equal(want) {
+		t.Errorf("NextPollAt %v stored as %v, want %v", fine.NextPollAt, got.NextPollAt, want)
+	}
+	if want := time.Minute + time.Millisecond; got.Interval != want {
+		t.Errorf("Interval %v stored as %v, want %v", fine.Interval, got.Interval, want)
+	}
 }
 
 func testSaveFeedStateErrors(t *testing.T, s crosswire.Store) {

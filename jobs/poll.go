@@ -1,0 +1,119 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"crosswire"
+	"crosswire/schedule"
+)
+
+// dueSlack is how early a poll job may run and still poll: River moves
+// scheduled jobs to available a little ahead of time.
+const dueSlack = 2 * time.Second
+
+// pollWorker polls one feed, applies the schedule policy, saves the feed's
+// state and, in one transaction, completes its job and inserts the next
+// one at the feed's NextPollAt (with a group job when articles are new).
+//
+// It is idempotent, because River runs a job again when its process died
+// before recording the outcome: articles are saved by key, and a job that
+// finds its feed no longer due (polled by a run that died after saving the
+// feed state, or by `crosswire fetch`) only reschedules to NextPollAt.
+type pollWorker[TTx any] struct {
+	river.WorkerDefaults[PollArgs]
+	c *core[TTx]
+}
+
+func (w *pollWorker[TTx]) Timeout(*river.Job[PollArgs]) time.Duration { return w.c.opt.PollTimeout }
+
+func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) error {
+	c := w.c
+	st := c.opt.Store
+	f, err := st.FeedByID(ctx, job.Args.FeedID)
+	if errors.Is(err, crosswire.ErrNotFound) {
+		return nil // the feed was deleted: its chain of jobs ends here
+	}
+	if err != nil {
+		return fmt.Errorf("poll feed %d: %w", job.Args.FeedID, err)
+	}
+	src, err := st.SourceByID(ctx, f.SourceID)
+	if errors.Is(err, crosswire.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("poll feed %d: source: %w", f.ID, err)
+	}
+	if src.Paused {
+		// No successor: the reconcile job gives the feed a job again
+		// when the source is resumed.
+		return nil
+	}
+	now := c.opt.Now()
+	if f.NextPollAt.After(now.Add(dueSlack)) {
+		return c.complete(ctx, job, f.NextPollAt, false)
+	}
+
+	p := c.poller.Poll(ctx, f)
+	if ctx.Err() != nil {
+		// Shutdown or the job's timeout: the poll was cut short, not the
+		// feed's fault, so its state stays and River retries the job.
+		return fmt.Errorf("poll feed %d: %w", f.ID, context.Cause(ctx))
+	}
+	if se := (*slotError)(nil); errors.As(p.Result.Err, &se) {
+		return fmt.Errorf("poll feed %d: %w", f.ID, se)
+	}
+	nf := p.Feed
+	o := schedule.Outcome{
+		Failed:     p.Result.Err != nil,
+		RetryAfter: p.RetryAfter,
+		New:        p.Result.New,
+		Published:  p.Published,
+		Hint:       p.Hint,
+	}
+	nf.Interval, nf.NextPollAt = c.opt.Policy.Next(c.opt.Now(), f.Interval, nf.Failures, o, c.opt.Rand())
+	p.Result.NextPollAt = nf.NextPollAt
+	if err := st.SaveFeedState(ctx, nf); err != nil {
+		return fmt.Errorf("poll feed %d: save state: %w", f.ID, err)
+	}
+	if p.Result.Err != nil {
+		// The feed's failure is recorded on it and pushes its next poll
+		// out (the policy's backoff); the job itself succeeded.
+		c.log.Warn("poll failed", "feed", f.ID, "url", f.URL, "status", p.Result.Status, "failures", nf.Failures, "next", nf.NextPollAt, "err", p.Result.Err)
+	} else {
+		c.log.Debug("polled", "feed", f.ID, "url", nf.URL, "status", p.Result.Status, "new", p.Result.New, "updated", p.Result.Updated, "next", nf.NextPollAt)
+	}
+	if c.opt.OnPoll != nil {
+		c.opt.OnPoll(p.Result)
+	}
+	return c.complete(ctx, job, nf.NextPollAt, p.Result.New > 0 && c.opt.NewGrouping != nil)
+}
+
+// complete marks the job completed and inserts the feed's next poll job at
+// next, in one transaction: either both happen or the job runs again.
+// Completing first is what lets the successor in, since the unique states
+// include running.
+func (c *core[TTx]) complete(ctx context.Context, job *river.Job[PollArgs], next time.Time, group bool) error {
+	err := c.be.inTx(ctx, func(tx TTx) error {
+		if err := c.be.completeTx(ctx, tx, job); err != nil {
+			return fmt.Errorf("complete: %w", err)
+		}
+		if _, err := c.client.InsertTx(ctx, tx, PollArgs{FeedID: job.Args.FeedID}, &river.InsertOpts{ScheduledAt: next}); err != nil {
+			return fmt.Errorf("schedule next poll: %w", err)
+		}
+		if group {
+			if _, err := c.client.InsertTx(ctx, tx, GroupArgs{}, &river.InsertOpts{ScheduledAt: groupAt(c.opt.Now())}); err != nil {
+				return fmt.Errorf("request grouping: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("poll feed %d: %w", job.Args.FeedID, err)
+	}
+	return nil
+}
