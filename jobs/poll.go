@@ -102,7 +102,7 @@ func (c *core[TTx]) complete(ctx context.Context, job *river.Job[PollArgs], next
 		if err := c.be.completeTx(ctx, tx, job); err != nil {
 			return fmt.Errorf("complete: %w", err)
 		}
-		if _, err := c.client.InsertTx(ctx, tx, PollArgs{FeedID: job.Args.FeedID}, &river.InsertOpts{ScheduledAt: next}); err != nil {
+		if _, err := c.client.InsertTx(ctx, tx, PollArgs{FeedID: job.Args.FeedID}, scheduledAt(next, c.opt.Now())); err != nil {
 			return fmt.Errorf("schedule next poll: %w", err)
 		}
 		if group {

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 )
@@ -39,8 +40,9 @@ func (c *core[TTx]) schedulePolls(ctx context.Context) (int, error) {
 		batch := due[:min(len(due), insertBatch)]
 		due = due[len(batch):]
 		params := make([]river.InsertManyParams, len(batch))
+		now := c.opt.Now()
 		for i, f := range batch {
-			params[i] = river.InsertManyParams{Args: PollArgs{FeedID: f.id}, InsertOpts: &river.InsertOpts{ScheduledAt: f.next}}
+			params[i] = river.InsertManyParams{Args: PollArgs{FeedID: f.id}, InsertOpts: scheduledAt(f.next, now)}
 		}
 		res, err := c.client.InsertMany(ctx, params)
 		if err != nil {
@@ -53,4 +55,14 @@ func (c *core[TTx]) schedulePolls(ctx context.Context) (int, error) {
 		}
 	}
 	return inserted, nil
+}
+
+// scheduledAt is the insert options of a job due at t. A time already past
+// is left out: River then inserts the job available (and tells the
+// producers) instead of scheduled, which waits for the scheduler's round.
+func scheduledAt(t, now time.Time) *river.InsertOpts {
+	if !t.After(now) {
+		return nil
+	}
+	return &river.InsertOpts{ScheduledAt: t}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
 
 	"crosswire"
 	"crosswire/ingest"
@@ -107,6 +108,10 @@ type engine interface {
 	stop(ctx context.Context) error
 	schedulePolls(ctx context.Context) (int, error)
 	requestGrouping(ctx context.Context) error
+	// For tests and diagnostics.
+	migrate(ctx context.Context) error
+	insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	listJobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error)
 }
 
 // Start applies River's migrations (once across processes), starts the
@@ -288,6 +293,25 @@ func (c *core[TTx]) requestGrouping(ctx context.Context) error {
 		return fmt.Errorf("jobs: request grouping: %w", err)
 	}
 	return nil
+}
+
+func (c *core[TTx]) migrate(ctx context.Context) error { return c.be.migrate(ctx) }
+
+func (c *core[TTx]) insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return c.client.Insert(ctx, args, opts)
+}
+
+// listJobs lists the jobs of a kind in every state, oldest first.
+func (c *core[TTx]) listJobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error) {
+	res, err := c.client.JobList(ctx, river.NewJobListParams().Kinds(kind).States(
+		rivertype.JobStateAvailable, rivertype.JobStateCancelled, rivertype.JobStateCompleted,
+		rivertype.JobStateDiscarded, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled,
+	).First(10000))
+	if err != nil {
+		return nil, err
+	}
+	return res.Jobs, nil
 }
 
 // minLevel drops records below a level: River reports its routine at Info,

@@ -125,7 +125,7 @@ func queryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int
 	return ids, rows.Err()
 }
 
-func (b *sqliteBackend) hosts() hostLimiter        { return nil }
+func (b *sqliteBackend) hosts() hostLimiter         { return nil }
 func (b *sqliteBackend) grouperLock() exclusiveLock { return &b.lock }
 func (b *sqliteBackend) close()                     {}
 

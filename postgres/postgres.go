@@ -17,7 +17,8 @@
 // themselves.
 //
 // Times are stored as timestamptz truncated to the millisecond, the SQLite
-// store's precision, so both backends return the same values.
+// store's precision, so both backends return the same values. The tables
+// are the SQLite store's (an article's text lives in its revisions).
 package postgres
 
 import (

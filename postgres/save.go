@@ -113,7 +113,8 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 	// no earlier) the feeds' new validators and schedule, so those polls
 	// are simply made again. SQLite's synchronous=NORMAL is the same deal.
 	b.Queue(`SET LOCAL synchronous_commit = off`)
-	b.Queue(`SELECT pg_advisory_xact_lock($1, (s % 2147483647)::integer) FROM unnest($2::bigint[]) AS s ORDER BY s`,
+	// unnest keeps the array's (sorted) order, so the locks are taken in it.
+	b.Queue(`SELECT pg_advisory_xact_lock($1, (s % 2147483647)::integer) FROM unnest($2::bigint[]) AS s`,
 		saveLockClass, sources)
 	b.Queue(`SELECT a.source_id, a.key, a.id, a.hash, a.revisions, a.story_id
 		FROM articles a JOIN unnest($1::bigint[], $2::text[]) AS k (source_id, key)

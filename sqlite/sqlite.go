@@ -22,6 +22,10 @@
 //
 // Times are stored as INTEGER unix milliseconds UTC, so they come back at
 // millisecond precision in UTC; NULL is the zero time.
+//
+// Schema (migrations/0001_init.sql): an article's text (title, summary,
+// content, plain text) is stored once, as its revisions; the articles row
+// holds identity, metadata and state, and reads join the newest revision.
 package sqlite
 
 import (

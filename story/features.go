@@ -57,6 +57,16 @@ var dateline = regexp.MustCompile(`^\s*[\p{Lu}][\p{Lu}\p{Zs}.'’-]{1,40}(,[^()\
 // dottedAbbrev matches U.S., U.K., U.N. so they read as US, UK, UN.
 var dottedAbbrev = regexp.MustCompile(`\b(\p{Lu})\.(\p{Lu})\.`)
 
+// hasDottedAbbrev is a cheap test for dottedAbbrev's ASCII cases (U.S.).
+func hasDottedAbbrev(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		if s[i+1] == '.' && s[i+3] == '.' && s[i] >= 'A' && s[i] <= 'Z' && s[i+2] >= 'A' && s[i+2] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
 type token struct {
 	text      string
 	capital   bool // starts with an uppercase letter
@@ -154,9 +164,16 @@ func (x *extractor) features(it Item) []feature {
 		}
 	}
 	uk := it.Lang == "uk"
-	summary := dateline.ReplaceAllString(it.Summary, "")
-	summary = dottedAbbrev.ReplaceAllString(summary, "$1$2")
-	title := dottedAbbrev.ReplaceAllString(it.Title, "$1$2")
+	summary, title := it.Summary, it.Title
+	if i := strings.IndexByte(summary, '('); i >= 0 && i < 100 {
+		summary = dateline.ReplaceAllString(summary, "")
+	}
+	if hasDottedAbbrev(summary) {
+		summary = dottedAbbrev.ReplaceAllString(summary, "$1$2")
+	}
+	if hasDottedAbbrev(title) {
+		title = dottedAbbrev.ReplaceAllString(title, "$1$2")
+	}
 	x.text(title, titleWeight, uk, titleCased(title), add)
 	x.text(summary, 1, uk, false, add)
 	out := make([]feature, 0, len(acc))

@@ -11,7 +11,9 @@ import (
 
 // Item is what the grouper needs of an article.
 type Item struct {
-	ID        string
+	ID string
+	// Source is the outlet. Grouping ignores it on purpose: one outlet's
+	// follow-ups belong to the story as much as other outlets' reports.
 	Source    string
 	Lang      string // en, ru, uk; other values are read as English
 	Published time.Time
@@ -193,7 +195,6 @@ type tw struct {
 
 type item struct {
 	id      string
-	source  string
 	t       time.Time
 	vec     []tw // sorted by term
 	rawNorm float64
@@ -215,7 +216,6 @@ type story struct {
 	members     []*item
 	cent        map[termID]*centEntry
 	alive       bool
-	pinned      bool
 	closed      bool // opened by a digest: nothing joins it automatically
 
 	firstU, lastU int64 // first and last in Unix seconds, for the index
@@ -313,11 +313,11 @@ func (g *Grouper) Pin(it Item, label string) Decision {
 		d.Score, d.Terms = m.score, g.termNames(sharedTerms(m))
 	} else {
 		s = g.newStory(label, x.t)
+		s.closed = x.digest
 		d.New = true
 		d.Terms = g.ownTerms(q)
 	}
 	q.release()
-	s.pinned = true
 	g.join(s, x)
 	return d
 }
@@ -328,7 +328,7 @@ func (g *Grouper) prepare(it Item) *item {
 	if old, ok := g.byID[it.ID]; ok {
 		g.leave(old)
 	}
-	x := &item{id: it.ID, source: it.Source, t: it.Published, digest: g.x.isDigest(it.Title)}
+	x := &item{id: it.ID, t: it.Published, digest: g.x.isDigest(it.Title)}
 	feats := g.x.features(it)
 	x.vec = make([]tw, 0, len(feats))
 	for _, f := range feats {
@@ -395,7 +395,9 @@ func (g *Grouper) join(s *story, x *item) {
 	}
 }
 
-// leave takes an item out of its story (it is being added again).
+// leave takes an item out of its story (it is being added again). Its old
+// version still counts in the term statistics until it ages out, which
+// only nudges rarities.
 func (g *Grouper) leave(x *item) {
 	s := x.story
 	delete(g.byID, x.id)

@@ -1,0 +1,41 @@
+// Package jobs runs the hub's background work as River jobs, on SQLite (the
+// embedded default, one process) and on PostgreSQL (any number of worker
+// processes) through the same code: only a few statements and the locks
+// differ (see backend).
+//
+// Job kinds and queues:
+//
+//   - poll_feed (queue "poll", Options.Workers at once per process): polls
+//     one feed, applies schedule.Policy, saves the feed's state, then in one
+//     transaction completes itself and inserts the feed's next poll at its
+//     NextPollAt. Scheduled polls are River's scheduled jobs; the feed's
+//     NextPollAt in the store stays the source of truth (a job that finds
+//     its feed not due only moves to NextPollAt). Unique by feed ID across
+//     available, pending, running, retryable and scheduled: one job per
+//     feed in flight. A feed's HTTP or parse failure is not a job error: it
+//     is recorded on the feed and the policy's backoff schedules the next
+//     poll. Unexpected errors (database, timeout, shutdown) fail the job
+//     and River retries it with backoff, up to 5 attempts.
+//   - schedule_polls (queue "default"): the leader's periodic reconcile,
+//     one query for the feeds of unpaused sources without a poll job (new
+//     in the config, from the CLI or the admin API, a resumed source, a
+//     discarded job); each worker process also runs it once at start.
+//   - group_articles (queue "group", one worker, only in the process that
+//     holds the grouper lock): assigns the articles in no story, oldest
+//     first, in batches. Polls that stored new articles ask for one at the
+//     next whole second (unique per second), and the leader asks every
+//     minute as a sweep.
+//
+// Shutdown: Stop cancels the jobs in flight (StopAndCancel) and waits,
+// within its context, for River to record them as retryable; they run
+// again at the next start or elsewhere. A process that dies leaves its jobs
+// running until River's rescuer retries them after Options.RescueAfter.
+// Every job is idempotent: articles are saved by key, and a re-run poll of
+// a feed already polled only reschedules.
+//
+// Per-host limits: fetch.Client limits requests per host within a process.
+// On PostgreSQL each request also holds one of Options.PerHost session
+// advisory locks of its host (see NewPostgres), so the limit holds across
+// processes. On SQLite there is one worker process and the in-process limit
+// is the limit.
+package jobs

@@ -1,0 +1,271 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"crosswire"
+	"crosswire/fetch"
+	"crosswire/ingest"
+	"crosswire/postgres"
+	"crosswire/schedule"
+	"crosswire/sqlite"
+	"crosswire/story"
+)
+
+// envDSN points the PostgreSQL variants at a server, for example
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+const envDSN = "CROSSWIRE_TEST_POSTGRES"
+
+// env is one backend under test: a store and a way to make Runners on it.
+type env struct {
+	name  string
+	store crosswire.Store
+	// open makes a Runner on the store; a second call is a second
+	// "process" sharing the database.
+	open func(tb testing.TB, opt Options) *Runner
+}
+
+// backends runs f on SQLite, and on PostgreSQL when envDSN is set.
+func backends(t *testing.T, f func(t *testing.T, e *env)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, sqliteEnv(t)) })
+	t.Run("postgres", func(t *testing.T) { f(t, postgresEnv(t)) })
+}
+
+func sqliteEnv(tb testing.TB) *env {
+	tb.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return &env{name: "sqlite", store: st, open: func(tb testing.TB, opt Options) *Runner {
+		r, err := NewSQLite(st.WriteDB(), withStore(opt, st))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return r
+	}}
+}
+
+func postgresEnv(tb testing.TB) *env {
+	tb.Helper()
+	dsn := pgDSN(tb)
+	schemaDSN := newSchema(tb, dsn)
+	st, err := postgres.Open(context.Background(), schemaDSN)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return &env{name: "postgres", store: st, open: func(tb testing.TB, opt Options) *Runner {
+		r, err := NewPostgres(st.Pool(), withStore(opt, st))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return r
+	}}
+}
+
+func pgDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		tb.Skipf("PostgreSQL job tests skipped: set %s to a database DSN, e.g. "+
+			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", envDSN)
+	}
+	return dsn
+}
+
+// newSchema creates a schema for one test, drops it after, and returns a
+// DSN that uses it.
+func newSchema(tb testing.TB, dsn string) string {
+	tb.Helper()
+	ctx := context.Background()
+	schema := fmt.Sprintf("jobs_test_%d_%x", os.Getpid(), rand.Uint64())
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", envDSN, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	if !strings.Contains(dsn, "://") {
+		return dsn + " search_path=" + schema
+	}
+	return dsn + sep + "search_path=" + schema
+}
+
+func withStore(opt Options, st crosswire.Store) Options {
+	opt.Store = st
+	if opt.Pipeline == nil {
+		opt.Pipeline = &ingest.Pipeline{Store: st, Fetcher: newFetcher(), Now: time.Now, Log: quietLog()}
+	}
+	if opt.Log == nil {
+		opt.Log = quietLog()
+	}
+	opt.testOnly = true
+	return opt
+}
+
+// hourly never polls a feed twice within a test.
+var hourly = schedule.Policy{Default: time.Hour, Min: time.Hour, Max: time.Hour}
+
+func newFetcher() *fetch.Client {
+	return fetch.New(fetch.Options{AllowPrivate: true, Timeout: 10 * time.Second, PerHost: 64, MaxConns: 128})
+}
+
+func quietLog() *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+func grouping(st crosswire.Store) func(ctx context.Context) (*ingest.Grouping, error) {
+	return func(ctx context.Context) (*ingest.Grouping, error) {
+		return ingest.NewGrouping(ctx, st, story.NewGrouper(story.DefaultOptions()), time.Now)
+	}
+}
+
+// start starts r and stops it when the test ends.
+func start(tb testing.TB, r *Runner) {
+	tb.Helper()
+	if err := r.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.Stop(ctx); err != nil {
+			tb.Errorf("stop: %v", err)
+		}
+	})
+}
+
+// feedServer serves RSS documents by path with strong ETags, counts the
+// requests, and can fail or hang.
+type feedServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	items    map[string][]string // path → item titles
+	status   map[string]int      // path → forced status
+	hang     chan struct{}       // when set, requests block until it is closed or the client goes
+	requests atomic.Int64
+	arrived  chan string // paths of requests, when set
+}
+
+func newFeedServer(tb testing.TB) *feedServer {
+	fs := &feedServer{items: map[string][]string{}, status: map[string]int{}}
+	fs.Server = httptest.NewServer(fs)
+	tb.Cleanup(fs.Close)
+	return fs
+}
+
+func (fs *feedServer) set(path string, titles ...string) string {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.items[path] = titles
+	return fs.URL + path
+}
+
+func (fs *feedServer) setStatus(path string, status int) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.status[path] = status
+}
+
+func (fs *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	fs.requests.Add(1)
+	fs.mu.Lock()
+	titles, status, hang, arrived := fs.items[r.URL.Path], fs.status[r.URL.Path], fs.hang, fs.arrived
+	fs.mu.Unlock()
+	if arrived != nil {
+		arrived <- r.URL.Path
+	}
+	if hang != nil {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if status != 0 {
+		http.Error(w, "broken", status)
+		return
+	}
+	etag := fmt.Sprintf(`"%d-%x"`, len(titles), len(strings.Join(titles, "|")))
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title><link>http://wire.example/</link>`)
+	for i, t := range titles {
+		fmt.Fprintf(&b, `<item><guid isPermaLink="false">%s-%d</guid><title>%s</title><link>http://wire.example%s/%d</link><pubDate>Mon, 02 Mar 2026 1%d:00:00 GMT</pubDate><description>%s, reported today.</description></item>`,
+			r.URL.Path, i, t, r.URL.Path, i, i%10, t)
+	}
+	b.WriteString(`</channel></rss>`)
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	io.WriteString(w, b.String())
+}
+
+// addFeed stores a source (one per slug) with one feed at url, due now.
+func addFeed(tb testing.TB, st crosswire.Store, slug, url string) crosswire.Feed {
+	tb.Helper()
+	ctx := context.Background()
+	src, err := st.SourceBySlug(ctx, slug)
+	if err != nil {
+		src = crosswire.Source{Slug: slug, Name: strings.ToUpper(slug), Republish: true, CreatedAt: time.Now()}
+		if err := st.PutSource(ctx, &src); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	f := crosswire.Feed{SourceID: src.ID, URL: url, Interval: time.Hour, NextPollAt: time.Now()}
+	if err := st.PutFeed(ctx, &f); err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(tb testing.TB, what string, timeout time.Duration, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
