@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
-	"os"
 	"unicode/utf8"
 )
 
@@ -21,13 +19,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">a<b>b</b></div></content></entry></feed>`), "")
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_html":"<p>x</p>"}]}`), "")
 	f.Fuzz(func(t *testing.T, data []byte, contentType string) {
-		tm := time.AfterFunc(2*time.Second, func() {
-			os.WriteFile("/tmp/slow_input.bin", data, 0o644)
-			os.WriteFile("/tmp/slow_ct.txt", []byte(contentType), 0o644)
-			panic("slow input")
-		})
 		doc, err := Parse(data, Options{BaseURL: "https://example.org/feed", ContentType: contentType})
-		tm.Stop()
 		if err != nil {
 			if doc != nil {
 				t.Fatal("feed and error both returned")

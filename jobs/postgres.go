@@ -62,22 +62,27 @@ type pgBackend struct {
 
 func (b *pgBackend) driver() riverdriver.Driver[pgx.Tx] { return b.drv }
 
-// migrate applies River's migrations in one transaction under a
-// transaction advisory lock, so of several processes starting at once one
-// migrates and the others find nothing left to do.
+// migrate applies River's migrations under a session advisory lock, so of
+// several processes starting at once one migrates and the others then find
+// nothing left to do. (Not in one transaction: a River migration adds an
+// enum value that a later one uses, which PostgreSQL refuses within one.)
 func (b *pgBackend) migrate(ctx context.Context) error {
 	m, err := rivermigrate.New(b.drv, nil)
 	if err != nil {
 		return fmt.Errorf("jobs: river migrations: %w", err)
 	}
-	err = b.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, riverMigrateLockKey); err != nil {
-			return err
-		}
-		_, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
-		return err
-	})
+	conn, err := b.pool.Acquire(ctx)
 	if err != nil {
+		return fmt.Errorf("jobs: river migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, riverMigrateLockKey); err != nil {
+		return fmt.Errorf("jobs: river migrations: take lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, riverMigrateLockKey)
+	}()
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("jobs: river migrations: %w", err)
 	}
 	return nil

@@ -44,7 +44,8 @@ type Options struct {
 	RescueAfter time.Duration
 	// ReconcileEvery is how often the leader looks for feeds without a
 	// poll job (default 30 s); GroupSweepEvery how often it asks for a
-	// grouping run even without new articles (default 1 min).
+	// grouping run even without new articles, and at start (default 1 min;
+	// negative: never, only polls that store articles ask).
 	ReconcileEvery  time.Duration
 	GroupSweepEvery time.Duration
 	// FetchCooldown is the least time between two fetches of poll jobs by
@@ -76,7 +77,7 @@ func (o *Options) defaults() error {
 	if o.ReconcileEvery <= 0 {
 		o.ReconcileEvery = 30 * time.Second
 	}
-	if o.GroupSweepEvery <= 0 {
+	if o.GroupSweepEvery == 0 {
 		o.GroupSweepEvery = time.Minute
 	}
 	if o.FetchCooldown <= 0 {
@@ -225,7 +226,7 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(opt.ReconcileEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 		&river.PeriodicJobOpts{ID: KindReconcile, RunOnStart: true}))
-	if opt.NewGrouping != nil {
+	if opt.NewGrouping != nil && opt.GroupSweepEvery > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(opt.GroupSweepEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return GroupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: KindGroup, RunOnStart: true}))
