@@ -36,6 +36,12 @@ type Article struct {
 	Hash      string
 	Revisions int // number of stored revisions, >= 1
 
+	// PageHash identifies the text last extracted from the article's page
+	// (by a poll's full-text fetch or a revisit); empty when the current
+	// text came from the feed and the page was never read. A revisit that
+	// extracts a different text records a silent edit.
+	PageHash string
+
 	// Set by revisits: the outlet's page answered 404/410 on that day. The
 	// hub keeps serving its copy.
 	RemovedAt     time.Time
@@ -72,8 +78,28 @@ type Revision struct {
 	Content   string
 	Text      string
 	Hash      string
-	Origin    string // "feed" or "page"
+	Origin    string // OriginFeed or OriginPage
 	FetchedAt time.Time
+}
+
+// Where a revision's text came from.
+const (
+	OriginFeed = "feed" // a poll of the feed (with the page's full text when it was fetched)
+	OriginPage = "page" // a revisit of the article's page found it edited
+)
+
+// RevisitRecord is what one revisit of an article's page found; see
+// ArticleStore.RecordRevisit.
+type RevisitRecord struct {
+	ArticleID int64
+	At        time.Time // when the page answered; moves LastSeenAt
+	PageHash  string    // hash of the text extracted from the page; "" keeps the stored one
+	// Revision, when set, is a silent edit: stored as the next revision
+	// (Origin OriginPage if empty), it becomes the article's current text.
+	// ID, ArticleID and N are set on it.
+	Revision *Revision
+	Next     time.Time // the next revisit; zero: none
+	Revisits int       // revisits done, this one included
 }
 
 // SaveOutcome says what storing one article did.

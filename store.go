@@ -12,6 +12,7 @@ type Store interface {
 	FeedStore
 	ArticleStore
 	StoryStore
+	MediaStore
 	Close() error
 }
 
@@ -62,7 +63,10 @@ type ArticleStore interface {
 	// inserted with revision 1; a known key with a different Hash gets a new
 	// revision and its current fields replaced; a known key with the same
 	// Hash only has LastSeenAt moved. IDs (and Revisions) are set on the
-	// given articles. The outcomes are in the same order.
+	// given articles. The outcomes are in the same order. Revisions are
+	// stored with Origin OriginFeed; PageHash is stored with every new
+	// revision, NextRevisitAt only with a new article (a new version keeps
+	// the revisit schedule).
 	SaveArticles(ctx context.Context, articles []*Article) ([]SaveOutcome, error)
 	Article(ctx context.Context, id int64) (Article, error)
 	ArticleByKey(ctx context.Context, sourceID int64, key string) (Article, error)
@@ -77,6 +81,14 @@ type ArticleStore interface {
 	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
 	// DueRevisits lists articles whose NextRevisitAt is set and <= now.
 	DueRevisits(ctx context.Context, now time.Time, limit int) ([]Article, error)
+	// RecordRevisit stores what a revisit found, in one transaction: the
+	// page hash, a new revision if r.Revision is set (revision N+1, which
+	// becomes the current text and moves LastChange; Hash, the feed's, is
+	// kept), LastSeenAt moved to r.At, and the next revisit and count.
+	// r.Revisits must be one more than the stored count, else ErrConflict:
+	// another process recorded this revisit first. Unknown article:
+	// ErrNotFound.
+	RecordRevisit(ctx context.Context, r RevisitRecord) error
 	// LastChange is the time of the newest stored article or revision of
 	// the given sources (nil: all): output feeds use it for Last-Modified.
 	LastChange(ctx context.Context, sourceIDs []int64) (time.Time, error)

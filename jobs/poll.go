@@ -17,10 +17,20 @@ import (
 const dueSlack = 2 * time.Second
 
 // pollWorker polls one feed, applies the schedule policy, saves the feed's
-// state and, in one transaction, completes its job and inserts the next
-// one at the feed's NextPollAt (with a group job when articles are new).
+// state and reschedules its own job to the feed's NextPollAt: River
+// "snoozes" it, which returns the same row to the scheduled state without
+// counting an attempt. So a feed has one job row for as long as it is
+// polled, and the scheduled next polls are River's scheduled jobs. (A
+// successor job per poll would cost a transaction that completes the job
+// and inserts the next one, besides River's own completion: three of
+// River's large statements per poll instead of one, which SQLite, parsing
+// each statement anew, cannot afford at thousands of polls a second.)
 //
-// It is idempotent, because River runs a job again when its process died
+// After a run that followed failures (Attempt > 1) the job is replaced
+// instead, completed with a fresh successor in one transaction, so that
+// attempts and River's retry backoff count consecutive failures only.
+//
+// The job is idempotent, because River runs it again when its process died
 // before recording the outcome: articles are saved by key, and a job that
 // finds its feed no longer due (polled by a run that died after saving the
 // feed state, or by `crosswire fetch`) only reschedules to NextPollAt.
@@ -55,7 +65,7 @@ func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) er
 	}
 	now := c.opt.Now()
 	if f.NextPollAt.After(now.Add(dueSlack)) {
-		return c.complete(ctx, job, f.NextPollAt, false)
+		return c.reschedule(ctx, job, f.NextPollAt, false)
 	}
 
 	p := c.poller.Poll(ctx, f)
@@ -90,13 +100,29 @@ func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) er
 	if c.opt.OnPoll != nil {
 		c.opt.OnPoll(p.Result)
 	}
-	return c.complete(ctx, job, nf.NextPollAt, p.Result.New > 0 && c.opt.NewGrouping != nil)
+	return c.reschedule(ctx, job, nf.NextPollAt, p.Result.New > 0 && c.opt.NewGrouping != nil)
 }
 
-// complete marks the job completed and inserts the feed's next poll job at
-// next, in one transaction: either both happen or the job runs again.
-// Completing first is what lets the successor in, since the unique states
-// include running.
+// reschedule ends a successful run: the job waits for next (and a group job
+// is asked for when the poll stored new articles).
+func (c *core[TTx]) reschedule(ctx context.Context, job *river.Job[PollArgs], next time.Time, group bool) error {
+	if job.Attempt > 1 {
+		return c.complete(ctx, job, next, group)
+	}
+	if group {
+		// Outside any transaction: a request lost to a crash right here is
+		// caught by the leader's periodic sweep.
+		if err := c.requestGrouping(ctx); err != nil {
+			c.log.Warn("request grouping", "feed", job.Args.FeedID, "err", err)
+		}
+	}
+	return river.JobSnooze(max(next.Sub(c.opt.Now()), 0))
+}
+
+// complete marks the job completed and inserts a fresh job for the feed's
+// next poll at next, in one transaction: either both happen or the job
+// runs again. Completing first is what lets the successor in, since the
+// unique states include running.
 func (c *core[TTx]) complete(ctx context.Context, job *river.Job[PollArgs], next time.Time, group bool) error {
 	err := c.be.inTx(ctx, func(tx TTx) error {
 		if err := c.be.completeTx(ctx, tx, job); err != nil {

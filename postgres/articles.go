@@ -20,7 +20,7 @@ func selectArticles(from string) string {
 	return `SELECT a.id, a.source_id, a.feed_id, a.key, a.guid, a.url, r.title, a.author, a.categories,
 		r.summary, r.content, r.text, a.image_url, a.enclosures, a.language, a.published_at, a.updated_at,
 		a.first_seen_at, a.last_seen_at, a.hash, a.revisions, a.removed_at, a.next_revisit_at, a.revisits,
-		a.extract_note, a.story_id
+		a.extract_note, a.story_id, a.page_hash
 	FROM ` + from + ` JOIN revisions r ON r.article_id = a.id AND r.n = a.revisions`
 }
 
@@ -41,7 +41,7 @@ func scanArticle(r pgx.Row) (crosswire.Article, error) {
 	err := r.Scan(&a.ID, &a.SourceID, &feedID, &a.Key, &a.GUID, &a.URL, &a.Title, &a.Author, &categories,
 		&a.Summary, &a.Content, &a.Text, &a.ImageURL, &enclosures, &a.Language, &published, &updated,
 		&firstSeen, &lastSeen, &a.Hash, &a.Revisions, &removed, &nextRevisit, &a.Revisits, &a.ExtractNote,
-		&storyID)
+		&storyID, &a.PageHash)
 	if err != nil {
 		return a, err
 	}
