@@ -1,6 +1,10 @@
 // Package ingest is one feed poll end to end: fetch, parse, identify,
-// sanitize, store and group. The scheduler and `crosswire fetch` both call
-// Poll, so the demo's local files and the web's feeds take the same path.
+// sanitize, fetch the full text of teasers and mirror images (fulltext.go),
+// store and group. The scheduler and `crosswire fetch` both call Poll, so
+// the demo's local files and the web's feeds take the same path.
+// RevisitDue (revisit.go) fetches archived articles' pages again on a
+// schedule after publication: silent edits become revisions, removed
+// pages are marked.
 package ingest
 
 import (
@@ -14,6 +18,7 @@ import (
 	"crosswire/content"
 	"crosswire/feed"
 	"crosswire/fetch"
+	"crosswire/media"
 )
 
 // Fetcher is the part of fetch.Client that polling needs.
@@ -28,6 +33,16 @@ type Pipeline struct {
 	Stories *Grouping // nil: articles are not grouped
 	Now     func() time.Time
 	Log     *slog.Logger
+
+	// Mirror mirrors the images of sources with MirrorMedia; nil: none
+	// are mirrored.
+	Mirror *media.Mirror
+	// Revisits are the delays after publication at which an article's
+	// page is fetched again (config polling.revisits); nil: never.
+	Revisits []time.Duration
+	// PageWorkers bounds the article pages fetched at once by one poll or
+	// one RevisitDue call; default DefaultPageWorkers.
+	PageWorkers int
 }
 
 // Poll is what one poll did, with the feed's state updated except for its
@@ -121,6 +136,15 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 		out.Published = append(out.Published, a.PublishedAt)
 	}
 	res.Items = len(doc.Entries)
+	if err := p.prepare(ctx, src, clean, articles); err != nil {
+		return err
+	}
+	for _, a := range articles {
+		// Stored with new articles only; known ones keep their schedule.
+		if isHTTP(a.URL) {
+			a.NextRevisitAt = p.nextRevisit(a.DisplayTime(), now)
+		}
+	}
 	outcomes, err := p.Store.SaveArticles(ctx, articles)
 	if err != nil {
 		return fmt.Errorf("store articles of %s: %w", f.URL, err)

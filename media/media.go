@@ -28,15 +28,22 @@ type Fetcher interface {
 	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
 }
 
-// Mirror downloads and serves images.
+// Mirror downloads and serves images. It is safe for concurrent use.
 type Mirror struct {
 	Dir      string // root of the content-addressed files
 	Fetcher  Fetcher
 	Store    crosswire.MediaStore
-	MaxBytes int64  // per image; default 5 MiB
-	Prefix   string // URL path they are served under; default "/media/"
-	Now      func() time.Time
+	MaxBytes int64 // per image; default DefaultMaxBytes
+	// Prefix is the URL path the files are served under and written into
+	// localized articles, with the site's base path if it has one (for
+	// example "/hub/media/"); default "/media/".
+	Prefix string
+	Now    func() time.Time
 }
+
+// DefaultMaxBytes caps one mirrored image: a news photo is well under it,
+// a poster-sized original is not worth the disk.
+const DefaultMaxBytes = 5 << 20
 
 // allowedTypes are the image types served back. SVG is left out on
 // purpose: it can carry script, and outlets' photos are raster images.
@@ -51,6 +58,21 @@ var allowedTypes = map[string]string{
 // ErrNotImage is returned for a download that is not an allowed image.
 var ErrNotImage = errors.New("not a supported image")
 
+// ErrNotHTTP is returned for an address that is not http(s).
+var ErrNotHTTP = errors.New("not an http(s) address")
+
+// sniff names the image type of data from its first bytes. It is
+// http.DetectContentType, which does not know AVIF (an ISO-BMFF file whose
+// ftyp brand is avif or avis).
+func sniff(data []byte) string {
+	if len(data) >= 12 && string(data[4:8]) == "ftyp" {
+		if b := string(data[8:12]); b == "avif" || b == "avis" {
+			return "image/avif"
+		}
+	}
+	return http.DetectContentType(data)
+}
+
 func (m *Mirror) prefix() string {
 	if m.Prefix == "" {
 		return "/media/"
@@ -58,13 +80,23 @@ func (m *Mirror) prefix() string {
 	return m.Prefix
 }
 
-// Fetch mirrors one image URL and returns its record; an image mirrored
-// before is not downloaded again.
+// Fetch mirrors one http(s) image URL and returns its record. A URL
+// mirrored before is not downloaded again (unless its file has gone from
+// the disk), and the same bytes under two URLs are stored once.
 func (m *Mirror) Fetch(ctx context.Context, raw string) (crosswire.Media, error) {
+	if !isHTTP(raw) {
+		// The fetcher also reads local files when private addresses are
+		// allowed; an article must never make it do so.
+		return crosswire.Media{}, fmt.Errorf("mirror %q: %w", raw, ErrNotHTTP)
+	}
 	if md, err := m.Store.MediaByURL(ctx, raw); err == nil {
-		return md, nil
+		if fileName.MatchString(md.File) {
+			if _, err := os.Stat(m.path(md.File)); err == nil {
+				return md, nil
+			}
+		}
 	} else if !errors.Is(err, crosswire.ErrNotFound) {
-		return crosswire.Media{}, err
+		return crosswire.Media{}, fmt.Errorf("mirror %s: %w", raw, err)
 	}
 	resp, err := m.Fetcher.Get(ctx, fetch.Request{URL: raw, Accept: "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9"})
 	if err != nil {
@@ -72,13 +104,14 @@ func (m *Mirror) Fetch(ctx context.Context, raw string) (crosswire.Media, error)
 	}
 	max := m.MaxBytes
 	if max <= 0 {
-		max = 5 << 20
+		max = DefaultMaxBytes
 	}
 	if int64(len(resp.Body)) > max {
-		return crosswire.Media{}, fmt.Errorf("mirror %s: %w", raw, fetch.ErrTooLarge)
+		return crosswire.Media{}, fmt.Errorf("mirror %s: %d bytes, cap %d: %w", raw, len(resp.Body), max, fetch.ErrTooLarge)
 	}
-	// Trust the bytes, not the header: outlets mislabel images.
-	ctype := http.DetectContentType(resp.Body)
+	// Trust the bytes, not the header: outlets mislabel images, and a
+	// header saying image/svg+xml must not smuggle a script in.
+	ctype := sniff(resp.Body)
 	ext, ok := allowedTypes[ctype]
 	if !ok {
 		return crosswire.Media{}, fmt.Errorf("mirror %s: %w (%s)", raw, ErrNotImage, ctype)
@@ -108,7 +141,9 @@ func (m *Mirror) path(name string) string {
 	return filepath.Join(m.Dir, name[:2], name)
 }
 
-// write stores the bytes atomically; an existing file (same hash) is kept.
+// write stores the bytes atomically: written and synced under a temporary
+// name in the target directory, then renamed, so a reader (or a crash)
+// never sees half a file. An existing file (same hash, same bytes) is kept.
 func (m *Mirror) write(name string, data []byte) error {
 	p := m.path(name)
 	if _, err := os.Stat(p); err == nil {
@@ -121,16 +156,31 @@ func (m *Mirror) write(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	fail := func(err error) error {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	// CreateTemp makes the file private; a front web server may serve
+	// the directory.
+	if err := tmp.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), p)
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
 var imgSrc = regexp.MustCompile(`(<img\b[^>]*?\bsrc=")([^"]+)(")`)
@@ -168,10 +218,17 @@ func unescapeAttr(s string) string {
 
 var fileName = regexp.MustCompile(`^[0-9a-f]{64}\.[a-z]{3,4}$`)
 
-// ServeHTTP serves a mirrored file: GET {Prefix}{sha256}.{ext}. The name is
-// the hash of the bytes, so the answer never changes and is cached forever.
+// ServeHTTP serves a mirrored file: GET .../{sha256}.{ext}, the last path
+// segment naming the file, wherever the handler is mounted (a proxy may
+// strip the site's base path from Prefix). The name is the hash of the
+// bytes, so the answer never changes and is cached forever.
 func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimPrefix(r.URL.Path, m.prefix())
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	if !fileName.MatchString(name) {
 		http.NotFound(w, r)
 		return
@@ -181,6 +238,10 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(name, ext) {
 			ctype = t
 		}
+	}
+	if ctype == "" {
+		http.NotFound(w, r)
+		return
 	}
 	f, err := os.Open(m.path(name))
 	if err != nil {

@@ -189,9 +189,9 @@ type articleArrays struct {
 	ids, sources, feeds                     []int64
 	keys, guids, urls, authors, categories  []string
 	images, enclosures, languages, notes    []string
-	hashes                                  []string
+	hashes, pageHashes                      []string
 	published, updated, firstSeen, lastSeen []pgtype.Timestamptz
-	changed                                 []pgtype.Timestamptz
+	changed, nextRevisit                    []pgtype.Timestamptz
 	revisions                               []int32
 }
 
@@ -223,6 +223,8 @@ func (c *articleArrays) add(p *pending) error {
 	c.languages = append(c.languages, a.Language)
 	c.notes = append(c.notes, a.ExtractNote)
 	c.hashes = append(c.hashes, p.hash)
+	c.pageHashes = append(c.pageHashes, a.PageHash)
+	c.nextRevisit = append(c.nextRevisit, tsValue(a.NextRevisitAt))
 	c.published = append(c.published, tsValue(a.PublishedAt))
 	c.updated = append(c.updated, tsValue(a.UpdatedAt))
 	c.firstSeen = append(c.firstSeen, tsValue(firstSeen))
@@ -296,18 +298,18 @@ func (s *Store) writeBatch(ctx context.Context, conn *pgxpool.Conn, order []*pen
 				SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
 					$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[],
 					$13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[], $17::integer[],
-					$18::text[])
+					$18::text[], $28::text[], $29::timestamptz[])
 				AS v (source_id, feed_id, key, guid, url, author, categories, image_url, enclosures, language,
 					published_at, updated_at, first_seen_at, last_seen_at, changed_at, hash, revisions,
-					extract_note)
+					extract_note, page_hash, next_revisit_at)
 			), ins AS (
 				INSERT INTO articles (source_id, feed_id, key, guid, url, author, categories, image_url,
 					enclosures, language, published_at, updated_at, first_seen_at, last_seen_at, display_at,
-					changed_at, hash, revisions, extract_note)
+					changed_at, hash, revisions, extract_note, page_hash, next_revisit_at)
 				SELECT source_id, NULLIF(feed_id, 0), key, guid, url, author, NULLIF(categories, '')::jsonb,
 					image_url, NULLIF(enclosures, '')::jsonb, language, published_at, updated_at,
 					first_seen_at, last_seen_at, coalesce(published_at, first_seen_at), changed_at, hash,
-					revisions, extract_note
+					revisions, extract_note, page_hash, next_revisit_at
 				FROM v
 				RETURNING id, source_id, key
 			), rev AS (
@@ -323,6 +325,7 @@ func (s *Store) writeBatch(ctx context.Context, conn *pgxpool.Conn, order []*pen
 			c.languages, c.published, c.updated, c.firstSeen, c.lastSeen, c.changed, c.hashes, c.revisions,
 			c.notes,
 			r.sources, r.keys, r.ns, r.titles, r.summaries, r.contents, r.texts, r.hashes, r.fetched,
+			c.pageHashes, c.nextRevisit,
 		).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var (
@@ -347,15 +350,15 @@ func (s *Store) writeBatch(ctx context.Context, conn *pgxpool.Conn, order []*pen
 				published_at = v.published_at, updated_at = v.updated_at,
 				last_seen_at = greatest(a.last_seen_at, v.last_seen_at),
 				display_at = coalesce(v.published_at, a.first_seen_at), changed_at = v.changed_at,
-				hash = v.hash, revisions = v.revisions, extract_note = v.extract_note
+				hash = v.hash, revisions = v.revisions, extract_note = v.extract_note, page_hash = v.page_hash
 			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
 				$8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
-				$13::text[], $14::integer[], $15::text[])
+				$13::text[], $14::integer[], $15::text[], $16::text[])
 				AS v (id, guid, url, author, categories, image_url, enclosures, language, published_at,
-					updated_at, last_seen_at, changed_at, hash, revisions, extract_note)
+					updated_at, last_seen_at, changed_at, hash, revisions, extract_note, page_hash)
 			WHERE a.id = v.id`,
 			c.ids, c.guids, c.urls, c.authors, c.categories, c.images, c.enclosures, c.languages, c.published,
-			c.updated, c.lastSeen, c.changed, c.hashes, c.revisions, c.notes)
+			c.updated, c.lastSeen, c.changed, c.hashes, c.revisions, c.notes, c.pageHashes)
 		b.Queue(`INSERT INTO revisions (article_id, n, title, summary, content, text, hash, origin, fetched_at)
 			SELECT article_id, n, title, summary, content, text, hash, 'feed', fetched_at
 			FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],

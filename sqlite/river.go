@@ -9,3 +9,8 @@ import "database/sql"
 // Callers must not hold a transaction on it while calling Store methods
 // that write (they need the same connection).
 func (s *Store) WriteDB() *sql.DB { return s.write }
+
+// ReadDB is the store's pool of read-only connections, for the job
+// queue's queries over the store's tables (feeds to schedule, articles to
+// group) when River keeps its own tables in another file.
+func (s *Store) ReadDB() *sql.DB { return s.read }

@@ -29,8 +29,8 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 			WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))`},
 		{&w.insert, `INSERT INTO articles (source_id, feed_id, key, guid, url, author, categories, image_url,
 				enclosures, language, published_at, updated_at, first_seen_at, last_seen_at, display_at,
-				changed_at, hash, revisions, extract_note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`},
+				changed_at, hash, revisions, extract_note, page_hash, next_revisit_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`},
 		{&w.insertRevision, `INSERT INTO revisions (article_id, n, title, summary, content, text, hash, origin,
 				fetched_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', ?)`},
@@ -40,7 +40,7 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		{&w.update, `UPDATE articles SET guid = ?, url = ?, author = ?, categories = ?, image_url = ?,
 				enclosures = ?, language = ?, published_at = ?, updated_at = ?,
 				last_seen_at = max(last_seen_at, ?), display_at = coalesce(?, first_seen_at), changed_at = ?,
-				hash = ?, revisions = ?, extract_note = ?
+				hash = ?, revisions = ?, extract_note = ?, page_hash = ?
 			WHERE id = ?`},
 		{&w.touch, `UPDATE articles SET last_seen_at = ?
 			WHERE id IN (SELECT value FROM json_each(?)) AND last_seen_at < ?`},
@@ -222,7 +222,7 @@ func insertArticle(ctx context.Context, insert, insertRevision *sql.Stmt, a *cro
 	seen := a.LastSeenAt.UnixMilli()
 	res, err := insert.ExecContext(ctx, a.SourceID, feedID, a.Key, a.GUID, a.URL, a.Author, categories, a.ImageURL,
 		enclosures, a.Language, ms(a.PublishedAt), ms(a.UpdatedAt), a.FirstSeenAt.UnixMilli(), seen,
-		a.DisplayTime().UnixMilli(), seen, a.Hash, a.ExtractNote)
+		a.DisplayTime().UnixMilli(), seen, a.Hash, a.ExtractNote, a.PageHash, ms(a.NextRevisitAt))
 	if isForeignKey(err) {
 		err = fmt.Errorf("source %d: %w", a.SourceID, crosswire.ErrNotFound)
 	}
@@ -246,7 +246,7 @@ func updateArticle(ctx context.Context, update, insertRevision *sql.Stmt, id int
 	}
 	seen := a.LastSeenAt.UnixMilli()
 	if _, err := update.ExecContext(ctx, a.GUID, a.URL, a.Author, categories, a.ImageURL, enclosures, a.Language,
-		ms(a.PublishedAt), ms(a.UpdatedAt), seen, ms(a.PublishedAt), seen, a.Hash, n, a.ExtractNote, id); err != nil {
+		ms(a.PublishedAt), ms(a.UpdatedAt), seen, ms(a.PublishedAt), seen, a.Hash, n, a.ExtractNote, a.PageHash, id); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 	if _, err := insertRevision.ExecContext(ctx, id, n, a.Title, a.Summary, a.Content, a.Text, a.Hash, seen); err != nil {

@@ -56,6 +56,10 @@ func Run(t *testing.T, open func(t *testing.T) crosswire.Store) {
 		{"ArticleQueries", testArticleQueries},
 		{"RemovedAndRevisits", testRemovedAndRevisits},
 		{"LastChange", testLastChange},
+		{"PageHashAndSchedule", testPageHashAndSchedule},
+		{"RecordRevisit", testRecordRevisit},
+
+		{"Media", testMedia},
 
 		{"CreateStoryAndAssign", testCreateStoryAndAssign},
 		{"AssignMovesArticle", testAssignMovesArticle},

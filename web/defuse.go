@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -55,6 +56,12 @@ func urlAttr(key string) bool {
 }
 
 func defuse(fragment string) string {
+	return defuseAbs(fragment, nil)
+}
+
+// defuseAbs is defuse that also resolves relative addresses against base
+// when it is set (see feedHTML).
+func defuseAbs(fragment string, base *url.URL) string {
 	if fragment == "" {
 		return ""
 	}
@@ -68,6 +75,9 @@ func defuse(fragment string) string {
 		root.AppendChild(n)
 	}
 	clean(root)
+	if base != nil {
+		absolutize(root, base)
+	}
 	var b strings.Builder
 	b.Grow(len(fragment))
 	for n := root.FirstChild; n != nil; n = n.NextSibling {

@@ -225,7 +225,7 @@ func (s *Server) feedItem(a crosswire.Article, o *outlet) feedItem {
 		Updated:     updated,
 		Summary:     summary,
 		SummaryHTML: "<p>" + template.HTMLEscapeString(summary) + "</p>" + footer,
-		ContentHTML: string(storedHTML(body)) + footer,
+		ContentHTML: s.feedHTML(body) + footer,
 		Categories:  a.Categories,
 		Image:       webURL(a.ImageURL),
 		Language:    a.Language,

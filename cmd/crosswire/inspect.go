@@ -22,11 +22,18 @@ const maxInspectBody = 10 << 20
 
 // runInspect parses one feed and prints what the hub sees: with --json the
 // schema-v1 document of ../shared/conformance/SCHEMA.md, else a summary.
+// With --full-text it extracts one article page instead (inspect_fulltext.go).
 func runInspect(ctx context.Context, sio stdio, args []string) error {
-	fs := newFlags(sio, "inspect", "[--json] [--base-url URL] [--allow-private] SOURCE\n\nSOURCE is a file path, - for standard input, or an http(s) URL.")
-	asJSON := fs.Bool("json", false, "print the normalized feed as JSON (schema v1)")
+	fs := newFlags(sio, "inspect", "[--json] [--base-url URL] [--allow-private] SOURCE\n"+
+		"       crosswire inspect --full-text [--rules FILE.json | --source SLUG [--config FILE]] [--json] [--base-url URL] [--allow-private] PAGE\n\n"+
+		"SOURCE is a feed, PAGE an article page: a file path, - for standard input, or an http(s) URL.")
+	asJSON := fs.Bool("json", false, "print the normalized feed as JSON (schema v1); with --full-text, the extraction as JSON")
 	baseURL := fs.String("base-url", "", "address the document was fetched from, for resolving relative links (default: the URL itself)")
 	allowPrivate := fs.Bool("allow-private", false, "let a URL SOURCE resolve to a private or loopback address")
+	fullText := fs.Bool("full-text", false, "extract the article from an HTML page with a source's rules, as full-text ingest does")
+	rulesFile := fs.String("rules", "", "with --full-text: clean-up rules as JSON (content, remove, rewrite_links, strip_attrs)")
+	slug := fs.String("source", "", "with --full-text: use this source's rules (from the config file, else the database)")
+	cfgPath := configFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,6 +42,14 @@ func runInspect(ctx context.Context, sio stdio, args []string) error {
 		return errUsage
 	}
 	src := fs.Arg(0)
+	if *fullText {
+		return runInspectFullText(ctx, sio, fullTextArgs{page: src, asJSON: *asJSON, baseURL: *baseURL,
+			allowPrivate: *allowPrivate, rulesFile: *rulesFile, slug: *slug, cfgPath: *cfgPath})
+	}
+	if *rulesFile != "" || *slug != "" {
+		fmt.Fprintln(sio.err, "crosswire inspect: --rules and --source go with --full-text")
+		return errUsage
+	}
 
 	data, contentType, fetchedFrom, err := readSource(ctx, src, *allowPrivate)
 	if err != nil {
