@@ -23,12 +23,19 @@ import (
 //	go test ./jobs -run - -bench . -benchtime 2000x
 //	CROSSWIRE_TEST_POSTGRES=... go test ./jobs -run - -bench . -benchtime 2000x
 
-const benchWorkers = 16
+const (
+	benchWorkers = 16
+	// benchPool gives every worker a connection, with room for River's own.
+	benchPool = benchWorkers + 8
+)
 
-func BenchmarkPollJobsSQLite(b *testing.B)   { benchPollJobs(b, sqliteEnv(b)) }
-func BenchmarkPollJobsPostgres(b *testing.B) { benchPollJobs(b, postgresEnv(b)) }
-func BenchmarkPollAllSQLite(b *testing.B)    { benchPollAll(b, sqliteEnv(b)) }
-func BenchmarkPollAllPostgres(b *testing.B)  { benchPollAll(b, postgresEnv(b)) }
+// BenchmarkPollJobsSQLite is the hub's setup, River in a file of its own;
+// ...SharedFile puts River's tables in the store's file, on its writer.
+func BenchmarkPollJobsSQLite(b *testing.B)           { benchPollJobs(b, sqliteEnv(b)) }
+func BenchmarkPollJobsSQLiteSharedFile(b *testing.B) { benchPollJobs(b, sqliteEnvFile(b, false)) }
+func BenchmarkPollJobsPostgres(b *testing.B)         { benchPollJobs(b, postgresEnvPool(b, benchPool)) }
+func BenchmarkPollAllSQLite(b *testing.B)            { benchPollAll(b, sqliteEnv(b)) }
+func BenchmarkPollAllPostgres(b *testing.B)          { benchPollAll(b, postgresEnvPool(b, benchPool)) }
 
 // notModified answers 304 to every conditional request.
 func notModified(b *testing.B) string {

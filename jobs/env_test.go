@@ -46,15 +46,32 @@ func backends(t *testing.T, f func(t *testing.T, e *env)) {
 	t.Run("postgres", func(t *testing.T) { f(t, postgresEnv(t)) })
 }
 
+// sqliteEnv is the hub's SQLite setup: River in a file of its own.
 func sqliteEnv(tb testing.TB) *env {
 	tb.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
+	return sqliteEnvFile(tb, true)
+}
+
+// sqliteEnvFile is sqliteEnv with River's tables in a file of their own,
+// or in the store's database (on its write connection).
+func sqliteEnvFile(tb testing.TB, ownFile bool) *env {
+	tb.Helper()
+	dir := tb.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "hub.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	riverDB, storeDB := st.WriteDB(), st.WriteDB()
+	if ownFile {
+		storeDB = st.ReadDB()
+		if riverDB, err = OpenSQLite(filepath.Join(dir, "jobs.db")); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { riverDB.Close() })
+	}
 	return &env{name: "sqlite", store: st, open: func(tb testing.TB, opt Options) *Runner {
-		r, err := NewSQLite(st.WriteDB(), withStore(opt, st))
+		r, err := NewSQLite(riverDB, storeDB, withStore(opt, st))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -64,8 +81,18 @@ func sqliteEnv(tb testing.TB) *env {
 
 func postgresEnv(tb testing.TB) *env {
 	tb.Helper()
+	return postgresEnvPool(tb, 0)
+}
+
+// postgresEnvPool is postgresEnv with a pool of maxConns connections
+// (0: pgx's default, the larger of 4 and the CPUs).
+func postgresEnvPool(tb testing.TB, maxConns int) *env {
+	tb.Helper()
 	dsn := pgDSN(tb)
 	schemaDSN := newSchema(tb, dsn)
+	if maxConns > 0 {
+		schemaDSN += fmt.Sprintf("&pool_max_conns=%d", maxConns)
+	}
 	st, err := postgres.Open(context.Background(), schemaDSN)
 	if err != nil {
 		tb.Fatal(err)
@@ -126,7 +153,9 @@ func newSchema(tb testing.TB, dsn string) string {
 }
 
 func withStore(opt Options, st crosswire.Store) Options {
-	opt.Store = st
+	if opt.Store == nil {
+		opt.Store = st
+	}
 	if opt.Pipeline == nil {
 		opt.Pipeline = &ingest.Pipeline{Store: st, Fetcher: newFetcher(), Now: time.Now, Log: quietLog()}
 	}

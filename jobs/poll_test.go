@@ -3,13 +3,17 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river/rivertype"
 
 	"crosswire"
+	"crosswire/ingest"
 )
 
 // jobsOf lists a feed's poll jobs by state.
@@ -55,9 +59,9 @@ func TestPollJobSchedulesNext(t *testing.T) {
 		r := e.open(t, Options{Policy: hourly})
 		start(t, r)
 
-		waitFor(t, "the first poll and its successor", 15*time.Second, func() bool {
+		waitFor(t, "the first poll to reschedule its job", 15*time.Second, func() bool {
 			m := jobsOf(t, r, f.ID)
-			return len(m[rivertype.JobStateCompleted]) == 1 && len(m[rivertype.JobStateScheduled]) == 1
+			return len(m[rivertype.JobStateScheduled]) == 1
 		})
 		got, err := e.store.FeedByID(ctx, f.ID)
 		if err != nil {
@@ -73,9 +77,13 @@ func TestPollJobSchedulesNext(t *testing.T) {
 		if a := active(m); a != 1 {
 			t.Errorf("active poll jobs of the feed = %d, want 1", a)
 		}
+		// The same job waits for the next poll, no attempt spent.
 		next := m[rivertype.JobStateScheduled][0]
-		if d := next.ScheduledAt.Sub(got.NextPollAt); d < -time.Millisecond || d > time.Millisecond {
+		if d := next.ScheduledAt.Sub(got.NextPollAt); d < -time.Second || d > time.Second {
 			t.Errorf("next job at %s, feed's NextPollAt %s", next.ScheduledAt, got.NextPollAt)
+		}
+		if next.Attempt != 0 || len(next.Errors) != 0 {
+			t.Errorf("rescheduled job: attempt %d, errors %v; want 0, none", next.Attempt, next.Errors)
 		}
 		if until := time.Until(got.NextPollAt); until < 50*time.Minute || until > 70*time.Minute {
 			t.Errorf("next poll in %s, want about the policy's hour", until)
@@ -154,11 +162,11 @@ func TestFeedFailureIsNotJobError(t *testing.T) {
 			t.Errorf("next poll in %s, want the backoff of about 10 minutes", until)
 		}
 		m := jobsOf(t, r, f.ID)
-		if len(m[rivertype.JobStateCompleted]) != 1 || len(m[rivertype.JobStateRetryable]) != 0 {
-			t.Fatalf("jobs by state: %v; want one completed, none retryable", m)
+		if len(m[rivertype.JobStateScheduled]) != 1 || active(m) != 1 {
+			t.Fatalf("jobs by state: %v; want the one job scheduled", m)
 		}
-		if errs := m[rivertype.JobStateCompleted][0].Errors; len(errs) != 0 {
-			t.Errorf("completed job has errors %v", errs)
+		if j := m[rivertype.JobStateScheduled][0]; j.Attempt != 0 || len(j.Errors) != 0 {
+			t.Errorf("job after the feed failed: attempt %d, errors %v; want no job error", j.Attempt, j.Errors)
 		}
 	})
 }
@@ -245,5 +253,58 @@ func TestStopCancelsPollInFlight(t *testing.T) {
 			t.Errorf("feed after a cancelled poll: polls %d, failures %d; want untouched", got.TotalPolls, got.Failures)
 		}
 		close(fs.hang)
+	})
+}
+
+// flakyStore fails SaveFeedState a number of times: the database's
+// trouble, not the feed's.
+type flakyStore struct {
+	crosswire.Store
+	failures atomic.Int32
+}
+
+func (s *flakyStore) SaveFeedState(ctx context.Context, f crosswire.Feed) error {
+	if s.failures.Add(-1) >= 0 {
+		return errors.New("database unavailable")
+	}
+	return s.Store.SaveFeedState(ctx, f)
+}
+
+// TestUnexpectedErrorRetries: a poll whose state cannot be saved fails its
+// job; River retries it, and the run that succeeds replaces the job with a
+// fresh one (attempts count consecutive failures only).
+func TestUnexpectedErrorRetries(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		fs := newFeedServer(t)
+		f := addFeed(t, e.store, "wire", fs.set("/wire.xml", "Bridge reopens after repairs"))
+		st := &flakyStore{Store: e.store}
+		st.failures.Store(1)
+		r := e.open(t, Options{Store: st, Policy: hourly,
+			Pipeline: &ingest.Pipeline{Store: st, Fetcher: newFetcher(), Now: time.Now, Log: quietLog()}})
+		start(t, r)
+
+		waitFor(t, "the retried poll to replace its job", 30*time.Second, func() bool {
+			m := jobsOf(t, r, f.ID)
+			return len(m[rivertype.JobStateCompleted]) == 1 && len(m[rivertype.JobStateScheduled]) == 1
+		})
+		m := jobsOf(t, r, f.ID)
+		done, fresh := m[rivertype.JobStateCompleted][0], m[rivertype.JobStateScheduled][0]
+		if done.Attempt != 2 || len(done.Errors) != 1 || !strings.Contains(done.Errors[0].Error, "database unavailable") {
+			t.Errorf("replaced job: attempt %d, errors %v; want 2 attempts, the first failed", done.Attempt, done.Errors)
+		}
+		if fresh.Attempt != 0 || len(fresh.Errors) != 0 || active(m) != 1 {
+			t.Errorf("successor: attempt %d, errors %v, active jobs %d; want a fresh single job", fresh.Attempt, fresh.Errors, active(m))
+		}
+		got, err := e.store.FeedByID(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Failures != 0 || got.TotalPolls != 1 {
+			t.Errorf("feed: failures %d, polls %d; want 0 and 1 (the failed save left no trace)", got.Failures, got.TotalPolls)
+		}
+		if n, err := e.store.CountArticles(ctx, crosswire.ArticleQuery{}); err != nil || n != 1 {
+			t.Errorf("articles = %d, %v; want 1, stored once over two polls", n, err)
+		}
 	})
 }

@@ -121,8 +121,8 @@ type engine interface {
 // reconcile period.
 func (r *Runner) Start(ctx context.Context) error { return r.impl.start(ctx) }
 
-// Stop cancels the jobs in flight and waits for River to record them (as
-// retryable: nothing is lost, they run again at the next start or on
+// Stop cancels the jobs in flight and waits for River to record them
+// (available again: nothing is lost, they run at the next start or on
 // another process) until ctx is done. A job whose process dies instead is
 // rescued by River after Options.RescueAfter.
 func (r *Runner) Stop(ctx context.Context) error { return r.impl.stop(ctx) }

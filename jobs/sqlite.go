@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -11,28 +12,58 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	msqlite "modernc.org/sqlite"
 )
 
-// NewSQLite makes a Runner whose River tables live in the SQLite database
-// of db, which must be the store's single write connection (see
-// sqlite.Store.WriteDB): River's statements then queue in Go behind the
-// store's instead of competing with them for SQLite's one write lock.
+// NewSQLite makes a Runner on SQLite. riverDB holds River's tables;
+// storeDB is the store's database, read for the feeds to schedule and the
+// articles to group (sqlite.Store.ReadDB). The hub gives River a file of
+// its own (OpenSQLite): River's writes then do not queue behind the
+// store's on SQLite's single writer, and its statements are prepared once.
+// riverDB may also be the store's write connection (sqlite.Store.WriteDB,
+// both arguments), one file for everything, at about half the throughput
+// of unchanged polls (BenchmarkPollJobsSQLite*).
 //
 // Everything runs in one process on SQLite: the fetcher's in-process
 // per-host limit is the only one needed, and this process is the grouper.
-// Run at most one worker process (role all or worker) per database file.
-func NewSQLite(db *sql.DB, opt Options) (*Runner, error) {
-	c, err := newCore[*sql.Tx](&sqliteBackend{db: db, drv: riversqlite.New(db)}, opt)
+// Run at most one worker process (role all or worker) per database.
+func NewSQLite(riverDB, storeDB *sql.DB, opt Options) (*Runner, error) {
+	b := &sqliteBackend{db: riverDB, store: storeDB, drv: riversqlite.New(riverDB)}
+	c, err := newCore[*sql.Tx](b, opt)
 	if err != nil {
 		return nil, err
 	}
 	return &Runner{impl: c}, nil
 }
 
+// OpenSQLite opens (creating) a database file for River's tables alone:
+// one connection, as River's SQLite driver wants, in WAL mode with
+// immediate transactions, keeping its prepared statements (see
+// stmtCacheConn). Its content is only the schedule of jobs, which the
+// reconcile job rebuilds from the store's feeds if the file is lost.
+func OpenSQLite(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("_busy_timeout", "10000")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	name := path
+	if path != ":memory:" {
+		name = "file:" + (&url.URL{Path: path}).EscapedPath()
+	}
+	db := sql.OpenDB(stmtCacheConnector{dsn: name + "?" + q.Encode(), drv: &msqlite.Driver{}})
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
 type sqliteBackend struct {
-	db   *sql.DB
-	drv  *riversqlite.Driver
-	lock localLock
+	db    *sql.DB // River's
+	store *sql.DB // the store's (may be db)
+	drv   *riversqlite.Driver
+	lock  localLock
 }
 
 func (b *sqliteBackend) driver() riverdriver.Driver[*sql.Tx] { return b.drv }
@@ -71,18 +102,50 @@ func (b *sqliteBackend) completeTx(ctx context.Context, tx *sql.Tx, job *river.J
 	return err
 }
 
+// activePollFeeds lists the feeds that have an active poll job.
+const activePollFeeds = `SELECT j.args ->> '$.feed_id' FROM river_job j
+WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+	AND j.kind = '` + KindPoll + `' AND j.args ->> '$.feed_id' IS NOT NULL`
+
 // unscheduledFeedsSQLite lists feeds of unpaused sources without an active
-// poll job. NOT IN over an uncorrelated subquery is evaluated once (into
-// an index), where NOT EXISTS would scan the jobs again for every feed.
+// poll job, when River's tables are in the store's database. NOT IN over
+// an uncorrelated subquery is evaluated once (into an index), where NOT
+// EXISTS would scan the jobs again for every feed.
 const unscheduledFeedsSQLite = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
-WHERE s.paused = 0 AND f.id NOT IN (
-	SELECT j.args ->> '$.feed_id' FROM river_job j
-	WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
-		AND j.kind = '` + KindPoll + `' AND j.args ->> '$.feed_id' IS NOT NULL)
+WHERE s.paused = 0 AND f.id NOT IN (` + activePollFeeds + `)
 ORDER BY f.id`
 
+// pollableFeedsSQLite lists the feeds of unpaused sources, when River's
+// tables are elsewhere and the difference is taken here.
+const pollableFeedsSQLite = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
+WHERE s.paused = 0 ORDER BY f.id`
+
 func (b *sqliteBackend) unscheduledFeeds(ctx context.Context) ([]feedDue, error) {
-	rows, err := b.db.QueryContext(ctx, unscheduledFeedsSQLite)
+	if b.store == b.db {
+		return scanFeedsDue(b.db.QueryContext(ctx, unscheduledFeedsSQLite))
+	}
+	busy, err := queryIDs(ctx, b.db, activePollFeeds)
+	if err != nil {
+		return nil, err
+	}
+	all, err := scanFeedsDue(b.store.QueryContext(ctx, pollableFeedsSQLite))
+	if err != nil {
+		return nil, err
+	}
+	has := make(map[int64]bool, len(busy))
+	for _, id := range busy {
+		has[id] = true
+	}
+	out := all[:0]
+	for _, f := range all {
+		if !has[f.id] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func scanFeedsDue(rows *sql.Rows, err error) ([]feedDue, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +168,7 @@ func (b *sqliteBackend) unscheduledFeeds(ctx context.Context) ([]feedDue, error)
 }
 
 func (b *sqliteBackend) ungrouped(ctx context.Context, after int64, limit int) ([]int64, error) {
-	return queryIDs(ctx, b.db, `SELECT id FROM articles WHERE story_id IS NULL AND id > ? ORDER BY id LIMIT ?`, after, limit)
+	return queryIDs(ctx, b.store, `SELECT id FROM articles WHERE story_id IS NULL AND id > ? ORDER BY id LIMIT ?`, after, limit)
 }
 
 func queryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64, error) {

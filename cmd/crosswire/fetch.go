@@ -30,6 +30,10 @@ func runFetch(ctx context.Context, sio stdio, args []string) error {
 		return err
 	}
 	defer h.store.Close()
+	// A one-shot poll groups the articles it stores itself.
+	if h.pipeline.Stories, err = newGrouping(ctx, h.store); err != nil {
+		return err
+	}
 
 	var sourceID int64
 	if *slug != "" {

@@ -16,6 +16,7 @@ import (
 	"crosswire/config"
 	"crosswire/fetch"
 	"crosswire/ingest"
+	"crosswire/postgres"
 	"crosswire/schedule"
 	"crosswire/sqlite"
 	"crosswire/story"
@@ -71,7 +72,11 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 // openStore opens the configured database and applies migrations.
 func openStore(ctx context.Context, cfg *config.Config) (crosswire.Store, error) {
 	if strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://") {
-		return nil, errors.New("PostgreSQL is not supported by this build yet")
+		st, err := postgres.Open(ctx, cfg.Database)
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return st, nil
 	}
 	st, err := sqlite.Open(ctx, cfg.Database)
 	if err != nil {
@@ -106,12 +111,8 @@ func openHub(ctx context.Context, cfg *config.Config, log *slog.Logger) (*hub, e
 		Now:          time.Now,
 		Rand:         rand.Float64,
 	})
-	grouping, err := ingest.NewGrouping(ctx, st, story.NewGrouper(story.DefaultOptions()), time.Now)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	pl := &ingest.Pipeline{Store: st, Fetcher: fc, Stories: grouping, Now: time.Now, Log: log}
+	// Grouping is the group job's (serve) or added by fetch: see newGrouping.
+	pl := &ingest.Pipeline{Store: st, Fetcher: fc, Now: time.Now, Log: log}
 	r := &schedule.Runner{
 		Store:   st,
 		Poller:  pl,
@@ -122,6 +123,12 @@ func openHub(ctx context.Context, cfg *config.Config, log *slog.Logger) (*hub, e
 		Log:     log,
 	}
 	return &hub{cfg: cfg, store: st, fetcher: fc, pipeline: pl, runner: r, log: log}, nil
+}
+
+// newGrouping loads the live story grouper's state (the last 72 hours)
+// from the store.
+func newGrouping(ctx context.Context, st crosswire.Store) (*ingest.Grouping, error) {
+	return ingest.NewGrouping(ctx, st, story.NewGrouper(story.DefaultOptions()), time.Now)
 }
 
 // syncSources applies the configured sources to the store: created or

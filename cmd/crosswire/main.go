@@ -35,6 +35,7 @@ func commands() []command {
 		{"sources", "add, list, pause, resume, remove, import or export sources", runSources},
 		{"inspect", "parse one feed (file or URL) and print what the hub sees", runInspect},
 		{"stories", "group articles into stories (group, rebuild, merge, split)", runStories},
+		{"migrate", "copy a SQLite archive into PostgreSQL (sqlite-to-postgres)", runMigrate},
 		{"version", "print the version", runVersion},
 	}
 }
