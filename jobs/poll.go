@@ -9,7 +9,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"crosswire"
-	"crosswire/schedule"
 )
 
 // dueSlack is how early a poll job may run and still poll: River moves
@@ -77,16 +76,7 @@ func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) er
 	if se := (*slotError)(nil); errors.As(p.Result.Err, &se) {
 		return fmt.Errorf("poll feed %d: %w", f.ID, se)
 	}
-	nf := p.Feed
-	o := schedule.Outcome{
-		Failed:     p.Result.Err != nil,
-		RetryAfter: p.RetryAfter,
-		New:        p.Result.New,
-		Published:  p.Published,
-		Hint:       p.Hint,
-	}
-	nf.Interval, nf.NextPollAt = c.opt.Policy.Next(c.opt.Now(), f.Interval, nf.Failures, o, c.opt.Rand())
-	p.Result.NextPollAt = nf.NextPollAt
+	nf := c.opt.Policy.Apply(c.opt.Now(), f, &p, c.opt.Rand())
 	if err := st.SaveFeedState(ctx, nf); err != nil {
 		return fmt.Errorf("poll feed %d: save state: %w", f.ID, err)
 	}

@@ -133,16 +133,7 @@ func (r *Runner) pollOne(ctx context.Context, f crosswire.Feed) crosswire.PollRe
 		// state stays as it was so it is due again at the next start.
 		return p.Result
 	}
-	nf := p.Feed
-	o := Outcome{
-		Failed:     p.Result.Err != nil,
-		RetryAfter: p.RetryAfter,
-		New:        p.Result.New,
-		Published:  p.Published,
-		Hint:       p.Hint,
-	}
-	nf.Interval, nf.NextPollAt = r.Policy.Next(r.Now(), f.Interval, nf.Failures, o, r.rand())
-	p.Result.NextPollAt = nf.NextPollAt
+	nf := r.Policy.Apply(r.Now(), f, &p, r.rand())
 	if err := r.Store.SaveFeedState(context.WithoutCancel(ctx), nf); err != nil {
 		r.Log.Error("save feed state", "feed", f.ID, "url", f.URL, "err", err)
 	}
@@ -162,4 +153,21 @@ func (r *Runner) rand() float64 {
 		return 0.5
 	}
 	return r.Rand()
+}
+
+// Apply sets the polled feed's new interval and next poll time from what
+// the poll observed, and returns the feed state to save. prev is the feed
+// as it was before the poll. The runner and the River poll job share it.
+func (p Policy) Apply(now time.Time, prev crosswire.Feed, poll *ingest.Poll, rnd float64) crosswire.Feed {
+	nf := poll.Feed
+	o := Outcome{
+		Failed:     poll.Result.Err != nil,
+		RetryAfter: poll.RetryAfter,
+		New:        poll.Result.New,
+		Published:  poll.Published,
+		Hint:       poll.Hint,
+	}
+	nf.Interval, nf.NextPollAt = p.Next(now, prev.Interval, nf.Failures, o, rnd)
+	poll.Result.NextPollAt = nf.NextPollAt
+	return nf
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"crosswire/config"
 	"crosswire/fetch"
 	"crosswire/ingest"
+	"crosswire/media"
 	"crosswire/postgres"
 	"crosswire/schedule"
 	"crosswire/sqlite"
@@ -61,6 +63,7 @@ type hub struct {
 	store    crosswire.Store
 	fetcher  *fetch.Client
 	pipeline *ingest.Pipeline
+	mirror   *media.Mirror
 	runner   *schedule.Runner
 	log      *slog.Logger
 }
@@ -111,8 +114,10 @@ func openHub(ctx context.Context, cfg *config.Config, log *slog.Logger) (*hub, e
 		Now:          time.Now,
 		Rand:         rand.Float64,
 	})
+	// Mirrored images are served at /media/ under the site's base path.
+	mirror := &media.Mirror{Dir: cfg.MediaDir, Fetcher: fc, Store: st, Prefix: basePath(cfg.Site.BaseURL) + "/media/", Now: time.Now}
 	// Grouping is the group job's (serve) or added by fetch: see newGrouping.
-	pl := &ingest.Pipeline{Store: st, Fetcher: fc, Now: time.Now, Log: log}
+	pl := &ingest.Pipeline{Store: st, Fetcher: fc, Now: time.Now, Log: log, Mirror: mirror, Revisits: p.Revisits}
 	r := &schedule.Runner{
 		Store:   st,
 		Poller:  pl,
@@ -122,7 +127,37 @@ func openHub(ctx context.Context, cfg *config.Config, log *slog.Logger) (*hub, e
 		Rand:    rand.Float64,
 		Log:     log,
 	}
-	return &hub{cfg: cfg, store: st, fetcher: fc, pipeline: pl, runner: r, log: log}, nil
+	return &hub{cfg: cfg, store: st, fetcher: fc, pipeline: pl, mirror: mirror, runner: r, log: log}, nil
+}
+
+// basePath is the path of the site's base URL without its trailing slash
+// ("" when the hub is at the root of its host).
+func basePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/")
+}
+
+// revisitLoop fetches due article pages again (issue: silent edits become
+// revisions, 404/410 marks "removed at source") until ctx ends. Several
+// processes may run it: the store refuses a revisit recorded twice.
+func revisitLoop(ctx context.Context, h *hub, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := h.pipeline.RevisitDue(ctx, time.Now(), 100); err != nil && ctx.Err() == nil {
+			h.log.Warn("revisits", "done", n, "err", err)
+		} else if n > 0 {
+			h.log.Info("revisits", "done", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // newGrouping loads the live story grouper's state (the last 72 hours)

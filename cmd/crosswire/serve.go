@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
+	"os"
+	"strings"
 	"time"
 
 	"crosswire"
@@ -20,14 +21,26 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	fs := newFlags(sio, "serve", "[--config FILE] [--listen ADDR]")
 	cfgPath := configFlag(fs)
 	listen := fs.String("listen", "", "listen address (overrides site.listen)")
-	noPoll := fs.Bool("no-poll", false, "serve the site only; do not poll feeds")
+	noPoll := fs.Bool("no-poll", false, "serve the site only; do not poll feeds (--role web)")
+	roleName := fs.String("role", string(roleAll), roleUsage)
 	verbose := fs.Bool("v", false, "log every poll (debug level)")
+	filesDir := fs.String("files", "", "also serve the files of this directory under /files/ (downloads; the benchmark's static baseline)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	rl, err := parseRole(*roleName, *noPoll)
+	if err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
+	}
+	var files http.Handler
+	if *filesDir != "" {
+		if files, err = filesHandler(*filesDir); err != nil {
+			return err
+		}
 	}
 	if *listen != "" {
 		cfg.Site.Listen = *listen
@@ -49,7 +62,6 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	}()
 
 	m := metrics.New()
-	h.runner.OnPoll = m.ObservePoll
 	site, err := web.New(h.store, web.Options{
 		SiteTitle:    cfg.Site.Title,
 		BaseURL:      cfg.Site.BaseURL,
@@ -64,14 +76,24 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	}
 	// The public site is read-only; admin actions go through the token API.
 	root := http.NewServeMux()
-	root.Handle("/admin/api/", admin.New(h.store, admin.Options{Token: cfg.Admin.Token, Interval: cfg.Polling.Interval, Now: time.Now, Logger: log}))
 	root.Handle("GET /metrics", m.Handler())
 	root.HandleFunc("GET /readyz", readyz(h.store))
-	root.Handle("/", site)
+	if rl.serves() {
+		root.Handle("/admin/api/", admin.New(h.store, admin.Options{Token: cfg.Admin.Token, Interval: cfg.Polling.Interval, Now: time.Now, Logger: log}))
+		if files != nil {
+			root.Handle("GET /files/", files)
+		}
+		root.Handle("GET /media/", h.mirror)
+		root.Handle("/", site)
+	} else {
+		root.HandleFunc("GET /healthz", healthz)
+	}
 
-	ln, err := net.Listen("tcp", cfg.Site.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	var ln net.Listener
+	if rl.listens(*listen) {
+		if ln, err = net.Listen("tcp", cfg.Site.Listen); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	srv := &http.Server{
 		Handler:           root,
@@ -79,18 +101,34 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", cfg.Site.BaseURL, "database", cfg.Database, "sources", len(cfg.Sources))
+	url := "(none)"
+	if ln != nil {
+		url = "http://" + ln.Addr().String()
+	}
+	log.Info("serving", "role", rl, "url", url, "base_url", cfg.Site.BaseURL, "sources", len(cfg.Sources))
 
-	var wg sync.WaitGroup
-	if !*noPoll {
-		wg.Go(func() {
-			if err := h.runner.Run(ctx); err != nil {
-				log.Error("scheduler stopped", "err", err)
-			}
-		})
+	if rl.works() {
+		stopJobs, err := startJobs(ctx, h, m.ObservePoll)
+		if err != nil {
+			return err
+		}
+		// Before the deferred Close of the database.
+		defer stopJobs()
+		revisitCtx, stopRevisits := context.WithCancel(ctx)
+		revisitsDone := make(chan struct{})
+		go func() {
+			defer close(revisitsDone)
+			revisitLoop(revisitCtx, h, time.Minute)
+		}()
+		defer func() {
+			stopRevisits()
+			<-revisitsDone
+		}()
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	if ln != nil {
+		go func() { serveErr <- srv.Serve(ln) }()
+	}
 
 	select {
 	case <-ctx.Done():
@@ -105,11 +143,29 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
-	// ctx is cancelled, so polls in flight are being cut short; wait for
-	// them before the deferred Close of the database.
-	wg.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// filesHandler serves the regular files under dir at /files/NAME, with
+// the standard library's conditional and range requests, and no directory
+// listings (an operator shares files, not the layout of a disk).
+func filesHandler(dir string) (http.Handler, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--files: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("--files: %s is not a directory", dir)
+	}
+	fsrv := http.StripPrefix("/files/", http.FileServerFS(os.DirFS(dir)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		fsrv.ServeHTTP(w, r)
+	}), nil
 }
 
 // readyz answers 200 when the database answers, so a load balancer sends
