@@ -137,6 +137,17 @@ func (b *pgBackend) ungrouped(ctx context.Context, after int64, limit int) ([]in
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
+func (b *pgBackend) queueStats(ctx context.Context, now time.Time) (int, time.Time, error) {
+	var n int
+	var oldest *time.Time
+	err := b.pool.QueryRow(ctx, `SELECT count(*), min(scheduled_at) FROM river_job
+		WHERE state = 'available' OR (state = 'scheduled' AND scheduled_at <= $1)`, now).Scan(&n, &oldest)
+	if err != nil || oldest == nil {
+		return n, time.Time{}, err
+	}
+	return n, *oldest, nil
+}
+
 func (b *pgBackend) hosts() hostLimiter         { return b.slots }
 func (b *pgBackend) grouperLock() exclusiveLock { return b.grouper }
 

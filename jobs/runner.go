@@ -109,6 +109,7 @@ type engine interface {
 	stop(ctx context.Context) error
 	schedulePolls(ctx context.Context) (int, error)
 	requestGrouping(ctx context.Context) error
+	queueStats(ctx context.Context) (int, time.Duration, error)
 	// For tests and diagnostics.
 	migrate(ctx context.Context) error
 	insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
@@ -136,6 +137,12 @@ func (r *Runner) SchedulePolls(ctx context.Context) (int, error) { return r.impl
 // story (after an import, or by `crosswire stories`).
 func (r *Runner) RequestGrouping(ctx context.Context) error { return r.impl.requestGrouping(ctx) }
 
+// QueueStats reports how many jobs are ready to run and how long the
+// oldest of them has waited past its scheduled time (for /metrics).
+func (r *Runner) QueueStats(ctx context.Context) (available int, wait time.Duration, err error) {
+	return r.impl.queueStats(ctx)
+}
+
 // backend is what differs between the databases.
 type backend[TTx any] interface {
 	driver() riverdriver.Driver[TTx]
@@ -151,6 +158,10 @@ type backend[TTx any] interface {
 	// ungrouped lists up to limit IDs above after of articles in no
 	// story, in ID order (oldest first).
 	ungrouped(ctx context.Context, after int64, limit int) ([]int64, error)
+	// queueStats counts the jobs due at now (available, or scheduled at
+	// or before now) and gives the scheduled time of the oldest: the
+	// queue's depth and its wait.
+	queueStats(ctx context.Context, now time.Time) (n int, oldest time.Time, err error)
 	// hosts limits requests per host across processes; nil when the
 	// fetcher's in-process limit is enough.
 	hosts() hostLimiter
@@ -294,6 +305,15 @@ func (c *core[TTx]) requestGrouping(ctx context.Context) error {
 		return fmt.Errorf("jobs: request grouping: %w", err)
 	}
 	return nil
+}
+
+func (c *core[TTx]) queueStats(ctx context.Context) (int, time.Duration, error) {
+	now := c.opt.Now()
+	n, oldest, err := c.be.queueStats(ctx, now)
+	if err != nil || n == 0 {
+		return n, 0, err
+	}
+	return n, max(now.Sub(oldest), 0), nil
 }
 
 func (c *core[TTx]) migrate(ctx context.Context) error { return c.be.migrate(ctx) }

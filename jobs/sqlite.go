@@ -188,6 +188,25 @@ func queryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int
 	return ids, rows.Err()
 }
 
+// sqliteTime is how River's SQLite driver writes times (UTC, as text).
+const sqliteTime = "2006-01-02 15:04:05.999999999"
+
+func (b *sqliteBackend) queueStats(ctx context.Context, now time.Time) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := b.db.QueryRowContext(ctx, `SELECT count(*), min(scheduled_at) FROM river_job
+		WHERE state = 'available' OR (state = 'scheduled' AND scheduled_at <= ?)`,
+		now.UTC().Format("2006-01-02 15:04:05.000")).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	t, err := time.Parse(sqliteTime, oldest.String)
+	if err != nil {
+		return n, time.Time{}, fmt.Errorf("jobs: scheduled_at %q: %w", oldest.String, err)
+	}
+	return n, t, nil
+}
+
 func (b *sqliteBackend) hosts() hostLimiter         { return nil }
 func (b *sqliteBackend) grouperLock() exclusiveLock { return &b.lock }
 func (b *sqliteBackend) close()                     {}

@@ -12,6 +12,7 @@ import (
 	"crosswire"
 	"crosswire/ingest"
 	"crosswire/jobs"
+	"crosswire/metrics"
 	"crosswire/postgres"
 	"crosswire/sqlite"
 )
@@ -124,8 +125,8 @@ func jobsPath(database string) string {
 // what stops them: it cancels the jobs in flight and waits, briefly, for
 // River to record them (those it cannot are rescued later, see
 // jobs.Runner), then closes River's own database if it has one.
-func startJobs(ctx context.Context, h *hub, onPoll func(crosswire.PollResult)) (stop func(), err error) {
-	r, closeDB, err := newJobs(h, onPoll)
+func startJobs(ctx context.Context, h *hub, m *metrics.Metrics) (stop func(), err error) {
+	r, closeDB, err := newJobs(h, m.ObservePoll)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +134,24 @@ func startJobs(ctx context.Context, h *hub, onPoll func(crosswire.PollResult)) (
 		closeDB()
 		return nil, err
 	}
+	// Read at scrape time; a slow database must not hang /metrics.
+	stats := func() (int, time.Duration) {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		n, wait, err := r.QueueStats(sctx)
+		if err != nil {
+			h.log.Warn("queue stats", "err", err)
+		}
+		return n, wait
+	}
+	m.Gauge("crosswire_jobs_due", "Jobs due to run now and not yet started (queue depth).", func() float64 {
+		n, _ := stats()
+		return float64(n)
+	})
+	m.Gauge("crosswire_jobs_wait_seconds", "How long the oldest due job has waited past its scheduled time (queue latency).", func() float64 {
+		_, wait := stats()
+		return wait.Seconds()
+	})
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -108,7 +108,7 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 	log.Info("serving", "role", rl, "url", url, "base_url", cfg.Site.BaseURL, "sources", len(cfg.Sources))
 
 	if rl.works() {
-		stopJobs, err := startJobs(ctx, h, m.ObservePoll)
+		stopJobs, err := startJobs(ctx, h, m)
 		if err != nil {
 			return err
 		}
