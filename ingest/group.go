@@ -2,9 +2,9 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +46,7 @@ func NewGrouping(ctx context.Context, st crosswire.Store, g *story.Grouper, now 
 			return nil, err
 		}
 		if a.StoryID != 0 {
-			g.Pin(item, "s"+strconv.FormatInt(a.StoryID, 10))
+			g.Pin(item, story.StoredLabel(a.StoryID))
 		} else {
 			g.Add(item)
 		}
@@ -64,18 +64,7 @@ func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, 
 		slug = s.Slug
 		gr.slugs[a.SourceID] = slug
 	}
-	summary := a.Text
-	if len(summary) > 600 {
-		summary = summary[:600]
-	}
-	return story.Item{
-		ID:        strconv.FormatInt(a.ID, 10),
-		Source:    slug,
-		Lang:      a.Language,
-		Published: a.DisplayTime(),
-		Title:     a.Title,
-		Summary:   summary,
-	}, nil
+	return story.ArticleItem(a, slug), nil
 }
 
 // Assign groups freshly created articles of one source and records each
@@ -94,23 +83,30 @@ func (gr *Grouping) Assign(ctx context.Context, src crosswire.Source, articles [
 		if err != nil {
 			return err
 		}
-		err = gr.store.AssignArticle(ctx, crosswire.StoryAssignment{
-			ArticleID: a.ID, StoryID: storyID, Score: d.Score, Terms: d.Terms, AssignedAt: gr.now(),
-		})
-		if err != nil {
-			return fmt.Errorf("assign article %d to story %d: %w", a.ID, storyID, err)
+		as := crosswire.StoryAssignment{ArticleID: a.ID, StoryID: storyID, Score: d.Score, Terms: d.Terms, AssignedAt: gr.now()}
+		err = gr.store.AssignArticle(ctx, as)
+		if errors.Is(err, crosswire.ErrNotFound) {
+			// The story is gone since the grouper last saw it: an operator
+			// merged it away (or a rebuild ran). Start a new story under
+			// the same label rather than failing every later article.
+			if as.StoryID, err = gr.create(ctx, d.Story, a); err == nil {
+				err = gr.store.AssignArticle(ctx, as)
+			}
 		}
-		a.StoryID = storyID
+		if err != nil {
+			return fmt.Errorf("assign article %d to story %d: %w", a.ID, as.StoryID, err)
+		}
+		a.StoryID = as.StoryID
 	}
 	return nil
 }
 
 // storyID maps a grouper decision to a stored story, creating it for a new one.
 func (gr *Grouping) storyID(ctx context.Context, d story.Decision, a *crosswire.Article) (int64, error) {
-	if id, ok := strings.CutPrefix(d.Story, "s"); ok {
-		return strconv.ParseInt(id, 10, 64)
-	}
 	if id, ok := gr.storyOf[d.Story]; ok {
+		return id, nil
+	}
+	if id, ok := story.StoredID(d.Story); ok {
 		return id, nil
 	}
 	if !d.New {
@@ -124,10 +120,15 @@ func (gr *Grouping) storyID(ctx context.Context, d story.Decision, a *crosswire.
 			}
 		}
 	}
+	return gr.create(ctx, d.Story, a)
+}
+
+// create stores a new story opened by a and maps the grouper's label to it.
+func (gr *Grouping) create(ctx context.Context, label string, a *crosswire.Article) (int64, error) {
 	s := crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: gr.now()}
 	if err := gr.store.CreateStory(ctx, &s); err != nil {
 		return 0, fmt.Errorf("create story: %w", err)
 	}
-	gr.storyOf[d.Story] = s.ID
+	gr.storyOf[label] = s.ID
 	return s.ID, nil
 }

@@ -29,6 +29,12 @@
 //     beyond Window (48 h); nothing scans the archive. Stories that can no
 //     longer grow and term statistics older than StatsWindow are evicted, so
 //     memory and the cost of one Add stay flat as the archive grows.
+//   - The cost of one Add is also bounded however dense the window: a term
+//     on more than MaxPostings live stories is too common to propose any,
+//     and the index entries read, the candidates compared with the item and
+//     those also compared member by member are capped. A cold ingest of
+//     thousands of feeds at once, all in one vocabulary, costs about what a
+//     quiet day does (see BenchmarkDense).
 //   - Each candidate is scored by tf-idf cosine against the story's
 //     centroid (which resists chaining through near neighbours) blended with
 //     the closest recent member (which lets a narrow follow-up find its
@@ -42,6 +48,7 @@
 //     stands alone.
 //
 // Pin places an article by label regardless of similarity: operators'
-// merges and splits survive rebuilds, and a restarted pipeline replays its
-// recent stored assignments with it.
+// merges and splits survive rebuilds (Rebuild; a split story is also
+// sealed, so that nothing joins it automatically), and a restarted
+// pipeline replays its recent stored assignments with it.
 package story

@@ -1,6 +1,7 @@
 package story
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"strconv"
@@ -20,7 +21,8 @@ import (
 //	c:  a model or code name with digits (Tu-22M3, Ту-22М3)
 type feature struct {
 	key     string
-	surface string // how the text spelled it, for explanations
+	ki      *keyInfo // the extractor's record of key
+	surface string   // how the text spelled it, for explanations
 	weight  float64
 	upper   uint8 // occurrences capitalized mid-sentence (or acronyms)
 	lower   uint8 // occurrences in lowercase mid-sentence
@@ -38,6 +40,8 @@ const (
 	capsLower               // lowercase mid-sentence: a common word
 	capsUpper               // capitalized mid-sentence, or an acronym
 	capsName                // a number, code or listed place
+
+	capsInput caps = -1 // in a memoized word: the occurrence decides
 )
 
 // Weights of the kinds of evidence relative to a plain word.
@@ -77,44 +81,73 @@ type token struct {
 // tokenize splits text into words, numbers and codes. Hyphens, apostrophes
 // and digit separators stay inside tokens (Tu-22M3, дев'ять, 206,000, 6,9,
 // 2:01:58); everything else separates.
-func tokenize(s string) []token {
-	var toks []token
-	runes := []rune(s)
+func tokenize(s string) []token { return appendTokens(nil, s) }
+
+// isLetterOrDigit is unicode.IsLetter || unicode.IsDigit, quicker for
+// ASCII.
+func isLetterOrDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// appendTokens is tokenize into a reused slice; the tokens' texts are
+// substrings of s.
+func appendTokens(toks []token, s string) []token {
+	if !utf8.ValidString(s) {
+		// Read each invalid byte as U+FFFD, as a []rune conversion does.
+		s = string([]rune(s))
+	}
 	sent := true
-	for i := 0; i < len(runes); {
-		r := runes[i]
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isLetterOrDigit(r) {
 			switch r {
 			case '.', '!', '?', ':', ';', '—', '–', '|':
 				sent = true
 			}
-			i++
+			i += size
 			continue
 		}
-		j := i + 1
-		for j < len(runes) {
-			c := runes[j]
-			if unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c) {
-				j++
+		prev := r
+		j := i + size
+		for j < len(s) {
+			c, cs := rune(s[j]), 1
+			if c >= utf8.RuneSelf {
+				c, cs = utf8.DecodeRuneInString(s[j:])
+			}
+			if isLetterOrDigit(c) || c >= utf8.RuneSelf && unicode.Is(unicode.Mn, c) {
+				prev = c
+				j += cs
 				continue
 			}
-			if j+1 < len(runes) {
-				prev, next := runes[j-1], runes[j+1]
+			if j+cs < len(s) {
+				next := rune(s[j+cs])
+				if next >= utf8.RuneSelf {
+					next, _ = utf8.DecodeRuneInString(s[j+cs:])
+				}
+				inside := false
 				switch {
 				case (c == '.' || c == ',' || c == ':') && unicode.IsDigit(prev) && unicode.IsDigit(next):
-					j++
-					continue
+					inside = true
 				case c == '-' && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) && (unicode.IsLetter(next) || unicode.IsDigit(next)):
-					j++
-					continue
+					inside = true
 				case (c == '\'' || c == '’' || c == 'ʼ') && unicode.IsLetter(prev) && unicode.IsLetter(next):
-					j++
+					inside = true
+				}
+				if inside {
+					prev = c
+					j += cs
 					continue
 				}
 			}
 			break
 		}
-		text := string(runes[i:j])
+		text := s[i:j]
 		t := token{text: text, sentStart: sent, capital: unicode.IsUpper(r)}
 		if t.capital {
 			t.allCaps = true
@@ -139,30 +172,76 @@ func tokenize(s string) []token {
 	return toks
 }
 
-// extractor turns an item's text into weighted features. It holds only
-// read-only tables.
+// extractor turns an item's text into weighted features. Besides the
+// read-only tables it keeps scratch buffers and a memo of how words read,
+// so it serves one Grouper (whose Add calls are serialized), not several
+// goroutines.
 type extractor struct {
 	lx *lexicon
+
+	toks  []token
+	feats []feature
+	buf   []byte
+	gen   uint64 // items read so far (see keyInfo.gen)
+	// words memoizes word: news reuses a small vocabulary, and stemming,
+	// transliteration and skeletons cost more than a map lookup. keys
+	// holds one keyInfo per feature key, so that adding a word's features
+	// to an item's needs no lookup at all.
+	words   map[string][]wordFeature
+	wordsUK map[string][]wordFeature // Cyrillic words read in Ukrainian
+	keys    map[string]*keyInfo
 }
 
-func (x *extractor) features(it Item) []feature {
-	acc := map[string]*feature{}
-	add := func(key, surface string, w float64, c caps) {
-		f, ok := acc[key]
-		if !ok {
-			f = &feature{key: key, surface: surface}
-			acc[key] = f
-		}
-		f.weight += w
-		switch {
-		case c == capsName:
-			f.name = true
-		case c == capsUpper && f.upper < 255:
-			f.upper++
-		case c == capsLower && f.lower < 255:
-			f.lower++
-		}
+// keyInfo is what the extractor knows of one feature key: where the
+// current item's feature for it is, and the vocabulary id it was last
+// interned as (a hint the vocabulary checks, as ids are reused).
+type keyInfo struct {
+	key  string
+	gen  uint64 // the item (extractor.gen) whose features hold it
+	slot int32  // its index in that item's features
+	id   termID
+	idOK bool
+}
+
+// wordFeature is one feature a word yields; c is capsInput when the
+// occurrence's own spelling decides.
+type wordFeature struct {
+	ki     *keyInfo
+	factor float64
+	c      caps
+}
+
+// maxWordMemo bounds the memo; it is simply cleared when full, between
+// two items.
+const maxWordMemo = 1 << 15
+
+func (x *extractor) keyInfo(key string) *keyInfo {
+	ki, ok := x.keys[key]
+	if !ok {
+		ki = &keyInfo{key: key}
+		x.keys[key] = ki
 	}
+	return ki
+}
+
+// features returns an item's features in a buffer that the next call
+// reuses.
+func (x *extractor) features(it Item) []feature {
+	feats, _ := x.read(it)
+	return feats
+}
+
+// read returns an item's features (in a reused buffer) and whether its
+// title marks a digest.
+func (x *extractor) read(it Item) ([]feature, bool) {
+	if x.words == nil || len(x.words)+len(x.wordsUK) >= maxWordMemo || len(x.keys) >= 2*maxWordMemo {
+		x.words = make(map[string][]wordFeature, 1024)
+		x.wordsUK = make(map[string][]wordFeature)
+		x.keys = make(map[string]*keyInfo, 2048)
+	}
+	x.gen++
+	clear(x.feats) // drop the previous item's keyInfo pointers
+	x.feats = x.feats[:0]
 	uk := it.Lang == "uk"
 	summary, title := it.Summary, it.Title
 	if i := strings.IndexByte(summary, '('); i >= 0 && i < 100 {
@@ -174,23 +253,48 @@ func (x *extractor) features(it Item) []feature {
 	if hasDottedAbbrev(title) {
 		title = dottedAbbrev.ReplaceAllString(title, "$1$2")
 	}
-	x.text(title, titleWeight, uk, titleCased(title), add)
-	x.text(summary, 1, uk, false, add)
-	out := make([]feature, 0, len(acc))
-	for _, f := range acc {
-		if f.weight > maxTermWeight {
-			f.weight = maxTermWeight
+	x.toks = appendTokens(x.toks[:0], title)
+	digest := x.digestTokens(x.toks)
+	x.text(x.toks, titleWeight, uk, titleCasedTokens(x.toks))
+	x.toks = appendTokens(x.toks[:0], summary)
+	x.text(x.toks, 1, uk, false)
+	for i := range x.feats {
+		if x.feats[i].weight > maxTermWeight {
+			x.feats[i].weight = maxTermWeight
 		}
-		out = append(out, *f)
 	}
-	return out
+	return x.feats, digest
+}
+
+// add counts one occurrence of a feature.
+func (x *extractor) add(key, surface string, w float64, c caps) {
+	x.addKey(x.keyInfo(key), surface, w, c)
+}
+
+func (x *extractor) addKey(ki *keyInfo, surface string, w float64, c caps) {
+	if ki.gen != x.gen {
+		ki.gen, ki.slot = x.gen, int32(len(x.feats))
+		x.feats = append(x.feats, feature{key: ki.key, ki: ki, surface: surface})
+	}
+	f := &x.feats[ki.slot]
+	f.weight += w
+	switch {
+	case c == capsName:
+		f.name = true
+	case c == capsUpper && f.upper < 255:
+		f.upper++
+	case c == capsLower && f.lower < 255:
+		f.lower++
+	}
 }
 
 // titleCased reports headlines Written Like This, where capitals say
 // nothing about names.
-func titleCased(s string) bool {
+func titleCased(s string) bool { return titleCasedTokens(tokenize(s)) }
+
+func titleCasedTokens(toks []token) bool {
 	words, caps := 0, 0
-	for _, t := range tokenize(s) {
+	for _, t := range toks {
 		if utf8.RuneCountInString(t.text) < 4 {
 			continue
 		}
@@ -205,25 +309,49 @@ func titleCased(s string) bool {
 // isDigest reports whether a title marks a live blog, round-up, results
 // table or column.
 func (x *extractor) isDigest(title string) bool {
-	var words []string
-	for _, t := range tokenize(title) {
-		for _, p := range strings.Split(t.text, "-") {
-			words = append(words, strings.ToLower(p))
+	return x.digestTokens(tokenize(title))
+}
+
+func (x *extractor) digestTokens(toks []token) bool {
+	// The title's words, lowercased, hyphenated parts apart, between
+	// spaces: " live updates from kyiv ". Only phrases that begin with
+	// one of its words are looked for.
+	b := append(x.buf[:0], ' ')
+	var firsts []string
+	for i, t := range toks {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		start := len(b)
+		for _, r := range t.text {
+			if r == '-' {
+				if ps := x.lx.digestFirst[string(b[start:])]; ps != nil {
+					firsts = append(firsts, string(b[start:]))
+				}
+				b = append(b, ' ')
+				start = len(b)
+				continue
+			}
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
+		if ps := x.lx.digestFirst[string(b[start:])]; ps != nil {
+			firsts = append(firsts, string(b[start:]))
 		}
 	}
-	joined := " " + strings.Join(words, " ") + " "
-	for _, p := range x.lx.digest {
-		if strings.Contains(joined, " "+p+" ") {
-			return true
+	b = append(b, ' ')
+	x.buf = b
+	for _, w := range firsts {
+		for _, p := range x.lx.digestFirst[w] {
+			if bytes.Contains(b, p) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-type addFunc func(key, surface string, w float64, c caps)
-
-func (x *extractor) text(s string, w float64, uk, titleCase bool, add addFunc) {
-	toks := tokenize(s)
+// text adds the features of a tokenized text.
+func (x *extractor) text(toks []token, w float64, uk, titleCase bool) {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		c := capsUnknown
@@ -236,24 +364,56 @@ func (x *extractor) text(s string, w float64, uk, titleCase bool, add addFunc) {
 		default:
 			c = capsLower
 		}
-		if strings.ContainsAny(t.text, "0123456789") {
+		if hasDigit(t.text) {
 			var next string
 			if i+1 < len(toks) {
 				next = strings.ToLower(toks[i+1].text)
 			}
-			if x.numeric(t.text, next, w, uk, add) {
+			if x.numeric(t.text, next, w, uk, x.add) {
 				i++ // the multiplier word was used
 			}
 			continue
 		}
-		for _, part := range strings.Split(t.text, "-") {
-			x.word(part, w, uk, c, add)
+		rest := t.text
+		for {
+			i := strings.IndexByte(rest, '-')
+			if i < 0 {
+				x.word(rest, w, uk, c)
+				break
+			}
+			x.word(rest[:i], w, uk, c)
+			rest = rest[i+1:]
 		}
 	}
 }
 
 // word adds the features of one word without digits.
-func (x *extractor) word(raw string, w float64, uk bool, c caps, add addFunc) {
+func (x *extractor) word(raw string, w float64, uk bool, c caps) {
+	memo := x.words
+	if uk && !isASCII(raw) && isCyrillic(raw) {
+		memo = x.wordsUK
+	}
+	fs, ok := memo[raw]
+	if !ok {
+		fs = x.readWord(raw, uk)
+		memo[strings.Clone(raw)] = fs // not the whole text it was cut from
+	}
+	for _, f := range fs {
+		fc := f.c
+		if fc == capsInput {
+			fc = c
+		}
+		x.addKey(f.ki, raw, w*f.factor, fc)
+	}
+}
+
+// readWord works out the features of one word: keys, weights relative to
+// the word's and how its capitals count.
+func (x *extractor) readWord(raw string, uk bool) []wordFeature {
+	var out []wordFeature
+	add := func(key string, factor float64, c caps) {
+		out = append(out, wordFeature{ki: x.keyInfo(key), factor: factor, c: c})
+	}
 	capital, acronym := false, false
 	if r, _ := utf8.DecodeRuneInString(raw); unicode.IsUpper(r) {
 		capital = true
@@ -262,77 +422,97 @@ func (x *extractor) word(raw string, w float64, uk bool, c caps, add addFunc) {
 	if isCyrillic(raw) {
 		lw := foldCyrillic(raw)
 		if x.lx.stop[lw] || utf8.RuneCountInString(lw) < 2 {
-			return
+			return out
 		}
 		if n, ok := numberWords[lw]; ok {
-			add("#"+n, raw, w*numberWeight, capsName)
-			return
+			add("#"+n, numberWeight, capsName)
+			return out
 		}
 		isUk := uk || looksUkrainian(lw)
 		if con, ok := x.lx.cyrConcepts(lw); ok {
-			x.concept(con, raw, w, add)
-			return
+			conceptKeys(con, add)
+			return out
 		}
 		stem, alt := stemCyrillic(lw, isUk)
 		lat := translit(stem, isUk)
-		add("w:"+lat, raw, w, c)
+		add("w:"+lat, 1, capsInput)
 		if sk := skeleton(lat); len(sk) >= 2 {
-			add("k:"+sk, raw, w*skeletonWeight, c)
+			add("k:"+sk, skeletonWeight, capsInput)
 		}
 		if alt != "" {
 			if sk := skeleton(translit(alt, isUk)); len(sk) >= 2 {
-				add("k:"+sk, raw, w*skeletonWeight, c)
+				add("k:"+sk, skeletonWeight, capsInput)
 			}
 		}
-		return
+		return out
 	}
 	lw := foldLatin(strings.ReplaceAll(raw, "’", "'"))
 	if len(lw) < 2 {
-		return
+		return out
 	}
 	// US, UK, EU, UN are names, not the pronoun "us".
 	if x.lx.stop[lw] && !(acronym && len(lw) <= 3) {
-		return
+		return out
 	}
 	if n, ok := numberWords[lw]; ok {
-		add("#"+n, raw, w*numberWeight, capsName)
-		return
+		add("#"+n, numberWeight, capsName)
+		return out
 	}
 	stem := stemEnglish(lw)
 	if x.lx.stop[stem] {
-		return
+		return out
 	}
 	if con, ok := x.lx.enConcept[stem]; ok {
-		x.concept(con, raw, w, add)
-		return
+		conceptKeys(con, add)
+		return out
 	}
 	stem = strings.ReplaceAll(stem, "'", "")
-	add("w:"+stem, raw, w, c)
+	add("w:"+stem, 1, capsInput)
 	sk := skeleton(stem)
 	if len(sk) >= 2 {
-		add("k:"+sk, raw, w*skeletonWeight, c)
+		add("k:"+sk, skeletonWeight, capsInput)
 	}
 	// Demonyms meet their country: Georgian/Georgia, Ukrainian/Ukraine,
 	// Chinese/China. Only for capitalized words: "human" is no "hum".
 	if capital {
 		if base := demonymBase(stem); base != "" {
 			if bs := skeleton(base); len(bs) >= 2 && bs != sk {
-				add("k:"+bs, raw, w*skeletonWeight, c)
+				add("k:"+bs, skeletonWeight, capsInput)
 			}
 		}
 	}
+	return out
 }
 
-// concept adds a glossary or gazetteer entry's keys: gazetteer entries
-// are names, glossary entries common words whatever their spelling.
-func (x *extractor) concept(con concept, raw string, w float64, add addFunc) {
+// conceptKeys lists a glossary or gazetteer entry's keys: gazetteer
+// entries are names, glossary entries common words whatever their
+// spelling.
+func conceptKeys(con concept, add func(key string, factor float64, c caps)) {
 	c := capsLower
 	if con.name {
 		c = capsName
 	}
 	for _, k := range con.keys {
-		add("w:"+k, raw, w, c)
+		add("w:"+k, 1, c)
 	}
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // demonymBase strips the English demonym endings: georgian → georgi,
@@ -350,6 +530,8 @@ func demonymBase(stem string) string {
 // multiplier word after it, reported by returning true), a number with a
 // unit glued on (25bp, €1.8bn, 5nm), a score or time (4-2, 2:01:58), or a
 // code name (Tu-22M3, Х-22, Shenzhou-23).
+type addFunc func(key, surface string, w float64, c caps)
+
 func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) bool {
 	lt := strings.ToLower(tok)
 	if isCyrillic(lt) {
@@ -383,7 +565,7 @@ func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) b
 		}
 		for _, p := range parts[1:] {
 			if !strings.ContainsAny(p, "0123456789") {
-				x.word(p, w, uk, capsUnknown, add)
+				x.word(p, w, uk, capsUnknown)
 			}
 		}
 		return false
@@ -393,7 +575,7 @@ func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) b
 	add("c:"+skeleton(code), tok, w*codeWeight, capsName)
 	for _, p := range parts {
 		if !strings.ContainsAny(p, "0123456789") {
-			x.word(p, w, uk, capsUpper, add)
+			x.word(p, w, uk, capsUpper)
 		} else if lead, _ := splitLeadingNumber(p); lead != "" {
 			if v, ok := parseNumber(lead); ok {
 				add("#"+canonNumber(v), tok, w, capsName)

@@ -74,12 +74,18 @@ type Options struct {
 	// number or code, only common words: two earthquakes share
 	// "earthquake", the same earthquake shares its place and magnitude.
 	EntityPenalty float64
-	// QueryTerms is how many of an item's rarest terms look up candidates;
-	// MaxPostings bounds how many recent stories each term may propose;
-	// MaxCandidates bounds how many candidates are scored in full.
+	// QueryTerms is how many of an item's rarest terms look up candidates.
+	// A term on more than MaxPostings stories is too common to tell events
+	// apart and proposes none; MaxScan bounds the index entries one lookup
+	// reads in all. MaxCandidates is how many of the stories found are
+	// compared with the item's centroid, and DeepMatches how many of the
+	// best of those also member by member. Together they bound the cost
+	// of Add however dense the window.
 	QueryTerms    int
 	MaxPostings   int
+	MaxScan       int
 	MaxCandidates int
+	DeepMatches   int
 	// MaxMembers bounds how many of a story's most recent members are
 	// compared one by one.
 	MaxMembers int
@@ -103,8 +109,10 @@ func DefaultOptions() Options {
 		EntityPenalty:   0.7,
 		ConflictPenalty: 0.35,
 		QueryTerms:      24,
-		MaxPostings:     256,
-		MaxCandidates:   16,
+		MaxPostings:     64,
+		MaxScan:         1024,
+		MaxCandidates:   8,
+		DeepMatches:     4,
 		MaxMembers:      24,
 		PriorDocs:       30,
 		TopTerms:        6,
@@ -143,7 +151,9 @@ func (o Options) withDefaults() Options {
 	setF(&o.ConflictPenalty, d.ConflictPenalty)
 	setI(&o.QueryTerms, d.QueryTerms)
 	setI(&o.MaxPostings, d.MaxPostings)
+	setI(&o.MaxScan, d.MaxScan)
 	setI(&o.MaxCandidates, d.MaxCandidates)
+	setI(&o.DeepMatches, d.DeepMatches)
 	setI(&o.MaxMembers, d.MaxMembers)
 	setF(&o.PriorDocs, d.PriorDocs)
 	setI(&o.TopTerms, d.TopTerms)
@@ -165,7 +175,10 @@ type Grouper struct {
 	x   *extractor
 	voc *vocab
 
-	postings     map[termID][]*story
+	// postings lists, by term, the stories whose centroid has it (and,
+	// until compaction, dead stories and ones that lost the term).
+	postings     [][]*story
+	liveWith     []int32 // by term: live stories with it (see liveStoriesWith)
 	livePostings int
 	deadPostings int
 
@@ -180,8 +193,24 @@ type Grouper struct {
 	idfVal  []float64
 	idfDF   []int32
 
-	dense []float64 // scratch for query (see newQuery)
-	gen   uint64    // candidate lookups so far (see story.gen)
+	gen uint64 // candidate lookups so far (see story.gen)
+
+	// Scratch reused by every Add, so that deciding allocates little:
+	// the query's dense vectors (by termID), the candidate lookup's term
+	// order and stories, the matches and the terms they share.
+	q        query
+	dense    []float64
+	didf     []float64
+	pos      []int32
+	taken    []bool
+	topIdx   []int
+	sortKeys []uint64
+	order    []int
+	found    []*story
+	top      []*story
+	ms       []matchResult
+	shared   []shared
+	famIDs   [][]termID
 
 	windowSec int64
 }
@@ -206,17 +235,19 @@ type item struct {
 }
 
 type centEntry struct {
-	w float32 // sum of members' normalized weights
-	n int32   // members with the term
+	t  termID
+	w  float32 // sum of members' normalized weights
+	n  int32   // members with the term
+	sq float32 // (w·idf)², as counted in the story's norm2
 }
 
 type story struct {
 	label       string
 	first, last time.Time
 	members     []*item
-	cent        map[termID]*centEntry
+	cent        []centEntry // sorted by term, as item vectors are
 	alive       bool
-	closed      bool // opened by a digest: nothing joins it automatically
+	closed      bool // opened by a digest, or sealed: nothing joins it automatically
 
 	firstU, lastU int64 // first and last in Unix seconds, for the index
 
@@ -225,9 +256,10 @@ type story struct {
 	gen uint64
 	acc float64
 
-	// norm caches the centroid's tf-idf length; it is recomputed when
-	// members change or the corpus size moves (normDocs).
+	// norm caches the centroid's tf-idf length and norm2 its square, as
+	// the sum of the entries' sq (see centroidNorm).
 	norm     float64
+	norm2    float64
 	normDocs int
 	normOK   bool
 }
@@ -240,7 +272,6 @@ func NewGrouper(opt Options) *Grouper {
 		windowSec: int64(opt.Window / time.Second),
 		x:         &extractor{lx: sharedLexicon()},
 		voc:       newVocab(),
-		postings:  map[termID][]*story{},
 		byLabel:   map[string]*story{},
 		byID:      map[string]*item{},
 	}
@@ -310,7 +341,7 @@ func (g *Grouper) Pin(it Item, label string) Decision {
 	if ok && s.alive {
 		m := g.centroidMatch(q, s)
 		g.memberMatch(q, &m)
-		d.Score, d.Terms = m.score, g.termNames(sharedTerms(m))
+		d.Score, d.Terms = m.score, g.sharedNames(m)
 	} else {
 		s = g.newStory(label, x.t)
 		s.closed = x.digest
@@ -322,22 +353,52 @@ func (g *Grouper) Pin(it Item, label string) Decision {
 	return d
 }
 
+// Seal closes the story with the given label to automatic additions: Add
+// no longer puts items in it, Pin still does. An operator's split uses it,
+// so that a rebuild cannot pull back the articles the operator separated.
+// It reports whether the grouper holds a story with that label.
+func (g *Grouper) Seal(label string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s, ok := g.byLabel[label]
+	if !ok || !s.alive {
+		return false
+	}
+	s.closed = true
+	return true
+}
+
 // prepare extracts an item's features, counts them in the term statistics
 // and evicts what the new watermark makes obsolete.
 func (g *Grouper) prepare(it Item) *item {
 	if old, ok := g.byID[it.ID]; ok {
 		g.leave(old)
 	}
-	x := &item{id: it.ID, t: it.Published, digest: g.x.isDigest(it.Title)}
-	feats := g.x.features(it)
-	x.vec = make([]tw, 0, len(feats))
-	for _, f := range feats {
-		id := g.voc.intern(f.key, f.surface)
-		x.vec = append(x.vec, tw{t: id, w: float32(f.weight), upper: f.upper, lower: f.lower, name: f.name})
+	feats, digest := g.x.read(it)
+	x := &item{id: it.ID, t: it.Published, digest: digest}
+	// The vector is sorted by term; sorting the ids with their feature's
+	// index packed below them needs no comparison function.
+	order := g.sortKeys[:0]
+	for i, f := range feats {
+		id := g.voc.internHint(f.key, f.surface, f.ki.id, f.ki.idOK)
+		f.ki.id, f.ki.idOK = id, true
+		if g.voc.refs[id] == 0 {
+			// A new term, maybe on a recycled id: what the index still
+			// lists under the id are dead stories or ones that lost the
+			// old term.
+			g.resetPostings(id)
+		}
+		order = append(order, uint64(id)<<32|uint64(i))
 		x.rawNorm += f.weight * f.weight
 	}
 	x.rawNorm = math.Sqrt(x.rawNorm)
-	slices.SortFunc(x.vec, func(a, b tw) int { return cmp.Compare(a.t, b.t) })
+	slices.Sort(order)
+	g.sortKeys = order
+	x.vec = make([]tw, len(order))
+	for k, o := range order {
+		f := &feats[uint32(o)]
+		x.vec[k] = tw{t: termID(o >> 32), w: float32(f.weight), upper: f.upper, lower: f.lower, name: f.name}
+	}
 	for _, e := range x.vec {
 		g.voc.count(e, 1)
 		g.voc.ref(e.t)
@@ -362,8 +423,7 @@ func (g *Grouper) newStory(label string, t time.Time) *story {
 			}
 		}
 	}
-	s := &story{label: label, first: t, last: t, firstU: t.Unix(), lastU: t.Unix(),
-		cent: map[termID]*centEntry{}, alive: true}
+	s := &story{label: label, first: t, last: t, firstU: t.Unix(), lastU: t.Unix(), alive: true}
 	g.byLabel[label] = s
 	g.stories.push(s)
 	return s
@@ -372,7 +432,6 @@ func (g *Grouper) newStory(label string, t time.Time) *story {
 // join adds an item to a story's members, centroid and index entries.
 func (g *Grouper) join(s *story, x *item) {
 	x.story = s
-	s.normOK = false
 	s.members = append(s.members, x)
 	g.byID[x.id] = x
 	if x.t.Before(s.first) {
@@ -381,18 +440,72 @@ func (g *Grouper) join(s *story, x *item) {
 	if x.t.After(s.last) {
 		s.last, s.lastU = x.t, x.t.Unix()
 	}
-	for _, e := range x.vec {
-		c, ok := s.cent[e.t]
-		if !ok {
-			c = &centEntry{}
-			s.cent[e.t] = c
-			g.voc.ref(e.t)
-			g.postings[e.t] = append(g.postings[e.t], s)
-			g.livePostings++
+	// Merge the item's terms into the centroid; both are sorted by term.
+	old := s.cent
+	added := 0
+	for i, j := 0, 0; j < len(x.vec); {
+		if i < len(old) && old[i].t < x.vec[j].t {
+			i++
+			continue
 		}
+		if i == len(old) || old[i].t > x.vec[j].t {
+			added++
+		} else {
+			i++
+		}
+		j++
+	}
+	cent := old
+	if added > 0 {
+		cent = make([]centEntry, len(old)+added)
+	}
+	// Within one idf epoch the centroid's length is kept up to date term
+	// by term (see centroidNorm) rather than recomputed over the whole
+	// centroid, which for a large story is most of the cost of a match.
+	inc := s.normOK && s.normDocs == g.idfDocs
+	k := len(cent)
+	for i, j := len(old)-1, len(x.vec)-1; j >= 0 || i >= 0; {
+		k--
+		switch {
+		case j < 0 || i >= 0 && old[i].t > x.vec[j].t:
+			cent[k] = old[i]
+			i--
+			continue
+		case i < 0 || old[i].t < x.vec[j].t:
+			e := x.vec[j]
+			cent[k] = centEntry{t: e.t}
+			g.voc.ref(e.t)
+			g.addPosting(e.t, s)
+		default:
+			cent[k] = old[i]
+			i--
+		}
+		e := x.vec[j]
+		c := &cent[k]
 		c.w += e.w / float32(x.rawNorm)
 		c.n++
+		if inc {
+			v := float64(c.w) * g.idf(e.t)
+			s.norm2 += v*v - float64(c.sq)
+			c.sq = float32(v * v)
+		}
+		j--
 	}
+	s.cent = cent
+	if inc {
+		s.norm = math.Sqrt(max(s.norm2, 0))
+	} else {
+		s.normOK = false
+	}
+}
+
+// centEntryOf returns the centroid entry of a term, or nil.
+func (s *story) centEntryOf(t termID) *centEntry {
+	i, ok := slices.BinarySearchFunc(s.cent, t, func(c centEntry, t termID) int { return cmp.Compare(c.t, t) })
+	if !ok {
+		return nil
+	}
+	return &s.cent[i]
 }
 
 // leave takes an item out of its story (it is being added again). Its old
@@ -407,20 +520,26 @@ func (g *Grouper) leave(x *item) {
 	x.story = nil
 	s.normOK = false
 	s.members = slices.DeleteFunc(s.members, func(y *item) bool { return y == x })
-	for _, e := range x.vec {
-		c, ok := s.cent[e.t]
-		if !ok {
-			continue
+	keep := s.cent[:0]
+	j := 0
+	for _, c := range s.cent {
+		for j < len(x.vec) && x.vec[j].t < c.t {
+			j++
 		}
-		c.w -= e.w / float32(x.rawNorm)
-		c.n--
-		if c.n <= 0 {
-			delete(s.cent, e.t)
-			g.voc.unref(e.t)
-			// The index entry stays until compaction; a story lacking the
-			// term is only a spurious candidate.
+		if j < len(x.vec) && x.vec[j].t == c.t {
+			c.w -= x.vec[j].w / float32(x.rawNorm)
+			c.n--
+			if c.n <= 0 {
+				g.dropPosting(c.t)
+				g.voc.unref(c.t)
+				// The index entry stays until compaction; a story
+				// lacking the term is only a spurious candidate.
+				continue
+			}
 		}
+		keep = append(keep, c)
 	}
+	s.cent = keep
 	if len(s.members) == 0 {
 		g.kill(s)
 	}

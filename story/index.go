@@ -8,11 +8,21 @@ import (
 // candidates looks up stories sharing the item's rarest terms through the
 // inverted index, keeping those whose span the item would not stretch past
 // Window, best first by the summed weight of the terms they share.
+//
+// The work is bounded whatever the density of the window: a term on more
+// than MaxPostings stories is too common to tell events apart and proposes
+// none, at most QueryTerms terms and MaxScan index entries are read, and
+// the best MaxCandidates are selected without sorting the rest. The result
+// is scratch, valid until the next lookup.
 func (g *Grouper) candidates(q *query) []*story {
 	x := q.x
-	order := make([]int, len(x.vec))
-	for i := range order {
-		order[i] = i
+	order := g.order[:0]
+	for i, e := range x.vec {
+		// Terms no live story has are useless here (the rarest: often
+		// only this item has them).
+		if n := g.liveStoriesWith(e.t); n > 0 && n <= g.opt.MaxPostings {
+			order = append(order, i)
+		}
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		if c := cmp.Compare(q.idf[b], q.idf[a]); c != 0 {
@@ -20,23 +30,23 @@ func (g *Grouper) candidates(q *query) []*story {
 		}
 		return cmp.Compare(a, b)
 	})
+	if len(order) > g.opt.QueryTerms {
+		order = order[:g.opt.QueryTerms]
+	}
+	g.order = order
 	g.gen++
-	var found []*story
-	used := 0
+	found := g.found[:0]
+	budget := g.opt.MaxScan
 	t := x.t.Unix()
 	for _, i := range order {
-		if used == g.opt.QueryTerms {
+		if budget <= 0 {
 			break
 		}
 		ps := g.postings[x.vec[i].t]
-		if len(ps) == 0 {
-			// Terms only this item has are the rarest and useless here.
-			continue
+		if len(ps) > budget {
+			ps = ps[len(ps)-budget:] // the newest stories
 		}
-		used++
-		if len(ps) > g.opt.MaxPostings {
-			ps = ps[len(ps)-g.opt.MaxPostings:]
-		}
+		budget -= len(ps)
 		for _, s := range ps {
 			if s.gen != g.gen {
 				if !s.alive || s.closed || max(s.lastU, t)-min(s.firstU, t) > g.windowSec {
@@ -48,16 +58,71 @@ func (g *Grouper) candidates(q *query) []*story {
 			s.acc += q.w[i]
 		}
 	}
-	slices.SortFunc(found, func(a, b *story) int {
-		if c := cmp.Compare(b.acc, a.acc); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.label, b.label)
-	})
-	if len(found) > g.opt.MaxCandidates {
-		found = found[:g.opt.MaxCandidates]
+	g.found = found
+
+	g.top = bestStories(g.top[:0], found, g.opt.MaxCandidates)
+	clear(found) // let evicted stories go
+	return g.top
+}
+
+// bestStories appends to top the k stories of found that gathered the
+// most weight (ties by label), best first. It is a partial insertion sort:
+// most stories fall below the kept ones at the first comparison.
+func bestStories(top, found []*story, k int) []*story {
+	better := func(a, b *story) bool {
+		return a.acc > b.acc || a.acc == b.acc && a.label < b.label
 	}
-	return found
+	for _, s := range found {
+		if len(top) == k && !better(s, top[k-1]) {
+			continue
+		}
+		i := len(top)
+		if i < k {
+			top = append(top, s)
+		} else {
+			i = k - 1
+		}
+		for ; i > 0 && better(s, top[i-1]); i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = s
+	}
+	return top
+}
+
+// liveStoriesWith is how many live stories have the term in their
+// centroid; its index list may be longer, with dead stories.
+func (g *Grouper) liveStoriesWith(t termID) int {
+	if int(t) < len(g.liveWith) {
+		return int(g.liveWith[t])
+	}
+	return 0
+}
+
+func (g *Grouper) addPosting(t termID, s *story) {
+	for int(t) >= len(g.postings) {
+		g.postings = append(g.postings, nil)
+		g.liveWith = append(g.liveWith, 0)
+	}
+	g.postings[t] = append(g.postings[t], s)
+	g.liveWith[t]++
+	g.livePostings++
+}
+
+// dropPosting records that a live story no longer has the term; its index
+// entry stays until compaction.
+func (g *Grouper) dropPosting(t termID) {
+	g.liveWith[t]--
+}
+
+// resetPostings empties a term's list when its id is given to a new term.
+func (g *Grouper) resetPostings(t termID) {
+	if int(t) < len(g.postings) {
+		ps := g.postings[t]
+		clear(ps)
+		g.postings[t] = ps[:0]
+		g.liveWith[t] = 0
+	}
 }
 
 // evict forgets stories that can no longer grow and term statistics older
@@ -94,8 +159,9 @@ func (g *Grouper) evict() {
 
 func (g *Grouper) kill(s *story) {
 	s.alive = false
-	for t := range s.cent {
-		g.voc.unref(t)
+	for _, c := range s.cent {
+		g.dropPosting(c.t)
+		g.voc.unref(c.t)
 	}
 	g.livePostings -= len(s.cent)
 	g.deadPostings += len(s.cent)
@@ -116,18 +182,15 @@ func (g *Grouper) compact() {
 	for t, ps := range g.postings {
 		keep := ps[:0]
 		for _, s := range ps {
-			if s.alive {
-				if _, ok := s.cent[t]; ok {
-					keep = append(keep, s)
-				}
+			if s.alive && s.centEntryOf(termID(t)) != nil {
+				keep = append(keep, s)
 			}
 		}
 		clear(ps[len(keep):])
 		if len(keep) == 0 {
-			delete(g.postings, t)
-		} else {
-			g.postings[t] = keep
+			keep = nil
 		}
+		g.postings[t] = keep
 	}
 	g.deadPostings = 0
 }

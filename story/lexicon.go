@@ -373,7 +373,10 @@ type lexicon struct {
 	cyrPrefix map[string]concept // Cyrillic prefix → concept
 	maxPrefix int                // longest prefix, in runes
 	digest    []string
-	families  []family
+	// digestFirst lists the digest phrases, between spaces for matching
+	// whole words, by their first word.
+	digestFirst map[string][][]byte
+	families    []family
 }
 
 // family is one sort of event and the feature keys of its kinds.
@@ -389,6 +392,11 @@ func buildLexicon() *lexicon {
 		cyrExact:  map[string]concept{},
 		cyrPrefix: map[string]concept{},
 		digest:    digestPhrases,
+	}
+	lx.digestFirst = map[string][][]byte{}
+	for _, p := range digestPhrases {
+		first, _, _ := strings.Cut(p, " ")
+		lx.digestFirst[first] = append(lx.digestFirst[first], []byte(" "+p+" "))
 	}
 	for _, w := range strings.Fields(stopText) {
 		lx.stop[w] = true

@@ -3,9 +3,18 @@ package story
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"crosswire"
+)
+
+// The terms an operator's assignments are recorded with, in place of the
+// shared terms of an automatic one. A rebuild seals the stories that hold
+// a split (see Rebuild).
+const (
+	ManualMerge = "manual merge"
+	ManualSplit = "manual split"
 )
 
 // ManualStore is what an operator's merge or split needs from the store.
@@ -23,9 +32,15 @@ func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now ti
 	}
 	ids := []int64{into}
 	for _, id := range from {
-		if id != into {
-			ids = append(ids, id)
+		if slices.Contains(ids, id) {
+			continue
 		}
+		// Every story is checked before anything moves: an unknown ID
+		// leaves the others as they were.
+		if _, err := st.Story(ctx, id); err != nil {
+			return 0, fmt.Errorf("merge story %d: %w", id, err)
+		}
+		ids = append(ids, id)
 	}
 	for _, id := range ids {
 		arts, err := st.Articles(ctx, crosswire.ArticleQuery{StoryID: id})
@@ -37,7 +52,7 @@ func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now ti
 		}
 		for _, a := range arts {
 			if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
-				ArticleID: a.ID, StoryID: into, Score: 1, Terms: []string{"manual merge"}, Manual: true, AssignedAt: now,
+				ArticleID: a.ID, StoryID: into, Score: 1, Terms: []string{ManualMerge}, Manual: true, AssignedAt: now,
 			}); err != nil {
 				return moved, fmt.Errorf("merge article %d into story %d: %w", a.ID, into, err)
 			}
@@ -50,7 +65,9 @@ func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now ti
 }
 
 // Split moves the given articles out of their stories into one new story,
-// as manual assignments, and returns the new story's ID.
+// as manual assignments, and returns the new story's ID. A rebuild keeps
+// the new story sealed: it holds what the operator put in it and nothing
+// joins it automatically.
 func Split(ctx context.Context, st ManualStore, articleIDs []int64, now time.Time) (int64, error) {
 	if len(articleIDs) == 0 {
 		return 0, fmt.Errorf("split: no articles given")
@@ -70,7 +87,7 @@ func Split(ctx context.Context, st ManualStore, articleIDs []int64, now time.Tim
 	}
 	for _, id := range articleIDs {
 		if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
-			ArticleID: id, StoryID: s.ID, Score: 1, Terms: []string{"manual split"}, Manual: true, AssignedAt: now,
+			ArticleID: id, StoryID: s.ID, Score: 1, Terms: []string{ManualSplit}, Manual: true, AssignedAt: now,
 		}); err != nil {
 			return 0, fmt.Errorf("split article %d: %w", id, err)
 		}

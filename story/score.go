@@ -14,10 +14,22 @@ import (
 // documents without the term were seen, so that the first articles after a
 // cold start do not treat every word as rare.
 func (g *Grouper) idf(t termID) float64 {
+	g.idfEpoch()
+	return g.idfInEpoch(t)
+}
+
+// idfEpoch moves the idf epoch on when the corpus size has moved by more
+// than 2% since the cached idfs were computed.
+func (g *Grouper) idfEpoch() {
 	if d := g.voc.docs - g.idfDocs; d > g.idfDocs/50 || -d > g.idfDocs/50 {
 		g.idfDocs = g.voc.docs
 		clear(g.idfDF)
 	}
+}
+
+// idfInEpoch is idf without the epoch check, for loops over many terms
+// that made it first.
+func (g *Grouper) idfInEpoch(t termID) float64 {
 	for int(t) >= len(g.idfVal) {
 		g.idfVal = append(g.idfVal, 0)
 		g.idfDF = append(g.idfDF, 0)
@@ -29,21 +41,28 @@ func (g *Grouper) idf(t termID) float64 {
 	return g.idfVal[t]
 }
 
-// query is one item being decided: its tf-idf weights, also spread over a
-// dense vector indexed by term so that comparing with a member costs one
-// pass over the member.
+// query is one item being decided: its tf-idf weights, also spread over
+// dense vectors indexed by term so that comparing with a member costs one
+// pass over the member. There is one, reused, per Grouper.
 type query struct {
 	x     *item
 	w     []float64 // aligned with x.vec
 	idf   []float64 // aligned with x.vec
 	named []bool    // aligned with x.vec: a rare name, evidence of one event
 	norm  float64
-	dense []float64 // by termID; zero for terms the item lacks
+	dense []float64 // by termID: the weight; zero for terms the item lacks
+	didf  []float64 // by termID: the idf of the item's terms
+	pos   []int32   // by termID: 1 + the term's index in x.vec; 0 if absent
+	famOK bool      // the Grouper's famIDs are resolved for this query
 }
 
 func (g *Grouper) newQuery(x *item) *query {
 	n := len(x.vec)
-	q := &query{x: x, w: make([]float64, n), idf: make([]float64, n), named: make([]bool, n)}
+	q := &g.q
+	q.x, q.norm, q.famOK = x, 0, false
+	q.w = slices.Grow(q.w[:0], n)[:n]
+	q.idf = slices.Grow(q.idf[:0], n)[:n]
+	q.named = slices.Grow(q.named[:0], n)[:n]
 	for i, e := range x.vec {
 		q.idf[i] = g.idf(e.t)
 		q.w[i] = float64(e.w) * q.idf[i]
@@ -51,21 +70,32 @@ func (g *Grouper) newQuery(x *item) *query {
 		q.named[i] = q.idf[i] > 1.5 && g.voc.isName(e.t) && !g.smallNumber(e.t)
 	}
 	q.norm = math.Sqrt(q.norm)
+	// The item's own length, which comparisons with it as a member need,
+	// is the query's for this idf epoch.
+	x.norm, x.normDocs = q.norm, g.idfDocs
 	if n := len(g.voc.keys); len(g.dense) < n {
 		g.dense = append(g.dense, make([]float64, n-len(g.dense))...)
+		g.didf = append(g.didf, make([]float64, n-len(g.didf))...)
+		g.pos = append(g.pos, make([]int32, n-len(g.pos))...)
 	}
-	q.dense = g.dense
+	q.dense, q.didf, q.pos = g.dense, g.didf, g.pos
 	for i, e := range x.vec {
 		q.dense[e.t] = q.w[i]
+		q.didf[e.t] = q.idf[i]
+		q.pos[e.t] = int32(i + 1)
 	}
+	g.shared = g.shared[:0]
 	return q
 }
 
-// release clears the dense vector for the next query.
+// release clears the dense vectors for the next query.
 func (q *query) release() {
 	for _, e := range q.x.vec {
 		q.dense[e.t] = 0
+		q.didf[e.t] = 0
+		q.pos[e.t] = 0
 	}
+	q.x = nil
 }
 
 type shared struct {
@@ -91,22 +121,38 @@ func (g *Grouper) centroidMatch(q *query, s *story) matchResult {
 	if q.norm == 0 || cn == 0 {
 		return m
 	}
-	var dot float64
-	for i, e := range q.x.vec {
-		c, ok := s.cent[e.t]
-		if !ok {
-			continue
-		}
+	var dot, entityIDF float64
+	start := len(g.shared)
+	add := func(i int, c *centEntry) {
+		e := q.x.vec[i]
 		v := q.w[i] * float64(c.w) * q.idf[i]
 		dot += v
-		m.shared = append(m.shared, shared{e.t, v})
+		g.shared = append(g.shared, shared{e.t, v})
 		if q.named[i] {
-			if !m.entity || q.idf[i] > g.idf(m.entityTerm) {
-				m.entityTerm = e.t
+			if !m.entity || q.idf[i] > entityIDF {
+				m.entityTerm, entityIDF = e.t, q.idf[i]
 			}
 			m.entity = true
 		}
 	}
+	// Both vectors are sorted by term, so the shared terms come in term
+	// order either way: look the centroid's terms up in the query, or the
+	// item's terms up in the centroid when that is much the longer.
+	vec, cent := q.x.vec, s.cent
+	if len(cent) > 32*len(vec) {
+		for i, e := range vec {
+			if c := s.centEntryOf(e.t); c != nil {
+				add(i, c)
+			}
+		}
+	} else {
+		for j := range cent {
+			if p := q.pos[cent[j].t]; p != 0 {
+				add(int(p-1), &cent[j])
+			}
+		}
+	}
+	m.shared = g.shared[start:len(g.shared):len(g.shared)]
 	m.cosC = dot / (q.norm * cn)
 	m.score = m.cosC
 	return m
@@ -119,9 +165,15 @@ func (g *Grouper) memberMatch(q *query, m *matchResult) {
 	if len(members) > g.opt.MaxMembers {
 		members = members[len(members)-g.opt.MaxMembers:]
 	}
-	for _, y := range members {
-		if c := g.cosine(q, y); c > m.cosM {
-			m.cosM = c
+	if len(m.s.members) == 1 {
+		// The centroid of a story of one is its member, scaled: the
+		// cosine is the same.
+		m.cosM = m.cosC
+	} else {
+		for _, y := range members {
+			if c := g.cosine(q, y); c > m.cosM {
+				m.cosM = c
+			}
 		}
 	}
 	a := g.opt.CentroidWeight
@@ -145,15 +197,26 @@ func (g *Grouper) conflict(q *query, s *story) string {
 	if n == 0 {
 		return ""
 	}
-	for _, f := range g.x.lx.families {
-		lacks, foreign := false, false
-		for _, k := range f.keys {
-			id, ok := g.voc.ids[k]
-			if !ok {
-				continue
+	fams := g.x.lx.families
+	if !q.famOK {
+		// Which of the families' keys the window knows, once per query.
+		g.famIDs = slices.Grow(g.famIDs[:0], len(fams))[:len(fams)]
+		for i, f := range fams {
+			ids := g.famIDs[i][:0]
+			for _, k := range f.keys {
+				if id, ok := g.voc.ids[k]; ok {
+					ids = append(ids, id)
+				}
 			}
+			g.famIDs[i] = ids
+		}
+		q.famOK = true
+	}
+	for fi, f := range fams {
+		lacks, foreign := false, false
+		for _, id := range g.famIDs[fi] {
 			share := 0.0
-			if c := s.cent[id]; c != nil {
+			if c := s.centEntryOf(id); c != nil {
 				share = float64(c.n) / n
 			}
 			has := int(id) < len(q.dense) && q.dense[id] != 0
@@ -171,43 +234,42 @@ func (g *Grouper) conflict(q *query, s *story) string {
 	return ""
 }
 
-// sharedTerms lists the terms of a match by contribution, largest first.
-func sharedTerms(m matchResult) []termID {
-	sh := slices.Clone(m.shared)
-	slices.SortFunc(sh, func(p, r shared) int {
-		if c := cmp.Compare(r.v, p.v); c != 0 {
-			return c
-		}
-		return cmp.Compare(p.t, r.t)
+// sharedNames lists the names of the terms of a match by contribution,
+// largest first.
+func (g *Grouper) sharedNames(m matchResult) []string {
+	sh := m.shared
+	return g.topNames(len(sh), func(i int) termID { return sh[i].t }, func(i, j int) bool {
+		return sh[i].v > sh[j].v || sh[i].v == sh[j].v && sh[i].t < sh[j].t
 	})
-	ts := make([]termID, len(sh))
-	for i, s := range sh {
-		ts[i] = s.t
-	}
-	return ts
 }
 
-// centroidNorm returns the story centroid's tf-idf length, recomputed when
-// members change or the corpus size moves.
+// centroidNorm returns the story centroid's tf-idf length, counted afresh
+// when a member left or the corpus size moved (an idf epoch); a joining
+// member updates it in place (see join), with the current rarity of its
+// terms.
 func (g *Grouper) centroidNorm(s *story) float64 {
+	g.idfEpoch()
 	if s.normOK && s.normDocs == g.idfDocs {
 		return s.norm
 	}
 	var n float64
-	for t, c := range s.cent {
-		v := float64(c.w) * g.idf(t)
+	for i := range s.cent {
+		c := &s.cent[i]
+		v := float64(c.w) * g.idfInEpoch(c.t)
+		c.sq = float32(v * v)
 		n += v * v
 	}
-	s.norm, s.normDocs, s.normOK = math.Sqrt(n), g.idfDocs, true
+	s.norm, s.norm2, s.normDocs, s.normOK = math.Sqrt(n), n, g.idfDocs, true
 	return s.norm
 }
 
 // cosine is the tf-idf cosine between the query item and one member.
 func (g *Grouper) cosine(q *query, y *item) float64 {
 	if y.normDocs != g.idfDocs || y.norm == 0 {
+		g.idfEpoch()
 		var n float64
 		for _, e := range y.vec {
-			v := float64(e.w) * g.idf(e.t)
+			v := float64(e.w) * g.idfInEpoch(e.t)
 			n += v * v
 		}
 		y.norm, y.normDocs = math.Sqrt(n), g.idfDocs
@@ -218,7 +280,7 @@ func (g *Grouper) cosine(q *query, y *item) float64 {
 	var dot float64
 	for _, e := range y.vec {
 		if qw := q.dense[e.t]; qw != 0 {
-			dot += qw * float64(e.w) * g.idf(e.t)
+			dot += qw * float64(e.w) * q.didf[e.t]
 		}
 	}
 	return dot / (q.norm * y.norm)
@@ -235,18 +297,19 @@ func (g *Grouper) smallNumber(t termID) bool {
 	return err == nil && v < 13 && v == math.Trunc(v)
 }
 
-// deepMatches is how many of the best centroid matches are also compared
-// member by member.
-const deepMatches = 8
-
 // decide picks the story an item joins, or nil for a new one.
 func (g *Grouper) decide(x *item) (Decision, *story) {
 	q := g.newQuery(x)
 	defer q.release()
-	var ms []matchResult
+	ms := g.ms[:0]
 	for _, s := range g.candidates(q) {
 		ms = append(ms, g.centroidMatch(q, s))
 	}
+	defer func() {
+		clear(ms)
+		g.ms = ms[:0]
+		clear(g.top)
+	}()
 	byScore := func(a, b matchResult) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
@@ -254,8 +317,8 @@ func (g *Grouper) decide(x *item) (Decision, *story) {
 		return cmp.Compare(a.s.label, b.s.label)
 	}
 	slices.SortFunc(ms, byScore)
-	if len(ms) > deepMatches {
-		ms = ms[:deepMatches]
+	if len(ms) > g.opt.DeepMatches {
+		ms = ms[:g.opt.DeepMatches]
 	}
 	for i := range ms {
 		g.memberMatch(q, &ms[i])
@@ -293,11 +356,11 @@ func (g *Grouper) decide(x *item) (Decision, *story) {
 		reason += ", different kind of " + best.conflict + " event"
 	}
 	if best.entity {
-		reason += fmt.Sprintf(", shared name %q", g.termNames([]termID{best.entityTerm})[0])
+		reason += fmt.Sprintf(", shared name %q", g.termName(best.entityTerm))
 	} else {
 		reason += ", no shared name"
 	}
-	return Decision{Score: best.score, Terms: g.termNames(sharedTerms(best)), Reason: reason}, best.s
+	return Decision{Score: best.score, Terms: g.sharedNames(best), Reason: reason}, best.s
 }
 
 // overlap is the weighted Jaccard of the terms an item shares with two
@@ -314,23 +377,23 @@ func overlap(a, b []shared) float64 {
 	if sa == 0 || sb == 0 {
 		return 0
 	}
-	bw := make(map[termID]float64, len(b))
-	for _, x := range b {
-		bw[x.t] = x.v / sb
-	}
+	// Both lists are in term order (see centroidMatch).
 	var inter, union float64
-	for _, x := range a {
-		v := x.v / sa
-		if u, ok := bw[x.t]; ok {
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		switch {
+		case j == len(b) || i < len(a) && a[i].t < b[j].t:
+			union += a[i].v / sa
+			i++
+		case i == len(a) || b[j].t < a[i].t:
+			union += b[j].v / sb
+			j++
+		default:
+			v, u := a[i].v/sa, b[j].v/sb
 			inter += min(v, u)
 			union += max(v, u)
-			delete(bw, x.t)
-		} else {
-			union += v
+			i++
+			j++
 		}
-	}
-	for _, u := range bw {
-		union += u
 	}
 	if union == 0 {
 		return 0
@@ -338,18 +401,65 @@ func overlap(a, b []shared) float64 {
 	return inter / union
 }
 
-func (g *Grouper) termNames(ts []termID) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range ts {
-		name := strings.ToLower(g.voc.surface[t])
-		if seen[name] {
+func (g *Grouper) termName(t termID) string { return strings.ToLower(g.voc.surface[t]) }
+
+// topNames lists the distinct names of the TopTerms best of n terms
+// (term(i) for i < n) by better. A decision shows a handful of an item's
+// hundred terms, so it keeps the best few in one pass instead of sorting
+// all; several terms of one word share a name (its word and skeleton
+// keys), so it keeps a few times more than it shows.
+func (g *Grouper) topNames(n int, term func(i int) termID, better func(i, j int) bool) []string {
+	k := min(n, 2*g.opt.TopTerms)
+	top := g.topIdx[:0]
+	for i := range n {
+		if len(top) == k && !better(i, top[k-1]) {
 			continue
 		}
-		seen[name] = true
-		out = append(out, name)
-		if len(out) == g.opt.TopTerms {
+		j := len(top)
+		if j < k {
+			top = append(top, i)
+		} else {
+			j = k - 1
+		}
+		for ; j > 0 && better(i, top[j-1]); j-- {
+			top[j] = top[j-1]
+		}
+		top[j] = i
+	}
+	g.topIdx = top
+	var out []string
+	for _, i := range top {
+		if name := g.termName(term(i)); !slices.Contains(out, name) {
+			out = append(out, name)
+			if len(out) == g.opt.TopTerms {
+				return out
+			}
+		}
+	}
+	if k == n {
+		return out
+	}
+	// Fewer names than wanted among the kept terms: select the rest one
+	// at a time.
+	taken := slices.Grow(g.taken[:0], n)[:n]
+	clear(taken)
+	g.taken = taken
+	for _, i := range top {
+		taken[i] = true
+	}
+	for len(out) < g.opt.TopTerms {
+		best := -1
+		for i := range n {
+			if !taken[i] && (best < 0 || better(i, best)) {
+				best = i
+			}
+		}
+		if best < 0 {
 			break
+		}
+		taken[best] = true
+		if name := g.termName(term(best)); !slices.Contains(out, name) {
+			out = append(out, name)
 		}
 	}
 	return out
@@ -357,19 +467,7 @@ func (g *Grouper) termNames(ts []termID) []string {
 
 // ownTerms lists an item's most distinctive terms.
 func (g *Grouper) ownTerms(q *query) []string {
-	idx := make([]int, len(q.x.vec))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := cmp.Compare(q.w[b], q.w[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
+	return g.topNames(len(q.x.vec), func(i int) termID { return q.x.vec[i].t }, func(i, j int) bool {
+		return q.w[i] > q.w[j] || q.w[i] == q.w[j] && i < j
 	})
-	ts := make([]termID, len(idx))
-	for i, j := range idx {
-		ts[i] = q.x.vec[j].t
-	}
-	return g.termNames(ts)
 }

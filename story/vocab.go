@@ -1,6 +1,9 @@
 package story
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 type termID int32
 
@@ -11,6 +14,7 @@ type vocab struct {
 	ids     map[string]termID
 	keys    []string
 	surface []string
+	cyr     []bool  // surface is in Cyrillic
 	df      []int32 // items in the statistics window that have the term
 	refs    []int32 // df plus live stories whose centroid has the term
 	upper   []int32 // capitalized occurrences in the statistics window
@@ -25,23 +29,47 @@ func newVocab() *vocab {
 }
 
 func (v *vocab) intern(key, surface string) termID {
-	if id, ok := v.ids[key]; ok {
-		// Explanations read better in the Latin spelling.
-		if isCyrillic(v.surface[id]) && !isCyrillic(surface) {
-			v.surface[id] = surface
-		}
-		return id
+	id, ok := v.ids[key]
+	if !ok {
+		return v.add(key, surface)
 	}
+	v.seen(id, surface)
+	return id
+}
+
+// internHint is intern with the id the key had last time: ids are reused,
+// so the hint is checked, but that costs less than the map lookup.
+func (v *vocab) internHint(key, surface string, hint termID, hintOK bool) termID {
+	if hintOK && int(hint) < len(v.keys) && v.keys[hint] == key {
+		v.seen(hint, surface)
+		return hint
+	}
+	return v.intern(key, surface)
+}
+
+// seen records another spelling of a known term: explanations read better
+// in the Latin one.
+func (v *vocab) seen(id termID, surface string) {
+	if v.cyr[id] && !isCyrillic(surface) {
+		v.surface[id], v.cyr[id] = strings.Clone(surface), false
+	}
+}
+
+func (v *vocab) add(key, surface string) termID {
+	// The spelling is cut from an article's text: keep only the word.
+	surface = strings.Clone(surface)
 	var id termID
 	if n := len(v.free); n > 0 {
 		id = v.free[n-1]
 		v.free = v.free[:n-1]
 		v.keys[id], v.surface[id], v.df[id], v.refs[id] = key, surface, 0, 0
 		v.upper[id], v.lower[id], v.name[id] = 0, 0, false
+		v.cyr[id] = isCyrillic(surface)
 	} else {
 		id = termID(len(v.keys))
 		v.keys = append(v.keys, key)
 		v.surface = append(v.surface, surface)
+		v.cyr = append(v.cyr, isCyrillic(surface))
 		v.df = append(v.df, 0)
 		v.refs = append(v.refs, 0)
 		v.upper = append(v.upper, 0)

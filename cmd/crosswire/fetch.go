@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -102,13 +101,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, total int) *progress {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
-	return &progress{w: w, tty: tty, total: total}
+	return &progress{w: w, tty: isTerminal(w), total: total}
 }
 
 func (p *progress) add(r crosswire.PollResult) {

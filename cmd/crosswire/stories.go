@@ -10,22 +10,31 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
+	"crosswire"
 	"crosswire/story"
 )
 
 const storiesUsage = `Usage: crosswire stories SUBCOMMAND [flags]
 
 Subcommands:
-  group FILE.jsonl   group articles from a JSON-lines file (- for stdin) and
-                     print {"id": ..., "story": ...} per article, in input order
-  rebuild            regroup the archive, keeping manual assignments
-  merge A B          merge story B into story A (manual, survives rebuilds)
-  split STORY ID...  move articles out of a story into a new one (manual)
-  list               list recent stories
+  group FILE.jsonl        group articles from a JSON-lines file (- for stdin)
+                          and print {"id": ..., "story": ...} per article, in
+                          input order
+  list [--limit N]        list the most recently active stories
+  merge INTO FROM...      move the articles of stories FROM into story INTO
+                          (manual: survives rebuilds)
+  split ARTICLE_ID...     move articles out of their stories into a new one
+                          (manual: survives rebuilds)
+  rebuild                 regroup the whole archive after a change of rules or
+                          thresholds, keeping manual merges and splits; stop the
+                          hub first and start it again after
 
+Every subcommand but group takes --config FILE to find the database.
 Run 'crosswire stories SUBCOMMAND --help' for its flags.
 `
 
@@ -40,10 +49,14 @@ func runStories(ctx context.Context, sio stdio, args []string) error {
 		return flag.ErrHelp
 	case "group":
 		return runStoriesGroup(ctx, sio, args[1:])
-	case "rebuild", "merge", "split", "list":
-		// These work on the store's archive and manual assignments; the
-		// grouping they run is story.Grouper, as for group.
-		return fmt.Errorf("stories %s: not wired to the store yet", args[0])
+	case "list":
+		return runStoriesList(ctx, sio, args[1:])
+	case "merge":
+		return runStoriesMerge(ctx, sio, args[1:])
+	case "split":
+		return runStoriesSplit(ctx, sio, args[1:])
+	case "rebuild":
+		return runStoriesRebuild(ctx, sio, args[1:])
 	}
 	fmt.Fprintf(sio.err, "crosswire stories: unknown subcommand %q\n\n%s", args[0], storiesUsage)
 	return errUsage
@@ -171,3 +184,170 @@ func readArticles(r io.Reader) ([]story.Item, error) {
 		}
 	}
 }
+
+func runStoriesList(ctx context.Context, sio stdio, args []string) error {
+	fs := newFlags(sio, "stories list", "[--config FILE] [--limit N]")
+	cfgPath := configFlag(fs)
+	limit := fs.Int("limit", 20, "how many stories to list, most recently active first")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *limit <= 0 {
+		fs.Usage()
+		return errUsage
+	}
+	_, st, err := openForCLI(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stories, err := st.Stories(ctx, crosswire.StoryQuery{Limit: *limit})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(sio.out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tARTICLES\tSOURCES\tFIRST (UTC)\tSPAN\tTITLE")
+	for _, s := range stories {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\n", s.ID, s.Articles, s.Sources,
+			s.FirstAt.UTC().Format("2006-01-02 15:04"), span(s.LastAt.Sub(s.FirstAt)), truncate(s.Title, 72))
+	}
+	return tw.Flush()
+}
+
+// span writes a story's time span the way a reader says it: 40m, 5h10m,
+// 2d3h.
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Minute:
+		return "-"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+func runStoriesMerge(ctx context.Context, sio stdio, args []string) error {
+	fs := newFlags(sio, "stories merge", "[--config FILE] INTO FROM...")
+	cfgPath := configFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ids, err := parseIDs(fs.Args())
+	if err != nil || len(ids) < 2 {
+		if err != nil {
+			fmt.Fprintf(sio.err, "crosswire stories merge: %v\n", err)
+		}
+		fs.Usage()
+		return errUsage
+	}
+	_, st, err := openForCLI(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	moved, err := story.Merge(ctx, st, ids[0], ids[1:], time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sio.out, "merged %s into story %d\n", plural(moved, "article"), ids[0])
+	return nil
+}
+
+func runStoriesSplit(ctx context.Context, sio stdio, args []string) error {
+	fs := newFlags(sio, "stories split", "[--config FILE] ARTICLE_ID...")
+	cfgPath := configFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ids, err := parseIDs(fs.Args())
+	if err != nil || len(ids) == 0 {
+		if err != nil {
+			fmt.Fprintf(sio.err, "crosswire stories split: %v\n", err)
+		}
+		fs.Usage()
+		return errUsage
+	}
+	_, st, err := openForCLI(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	id, err := story.Split(ctx, st, ids, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sio.out, "moved %s into new story %d\n", plural(len(ids), "article"), id)
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func parseIDs(args []string) ([]int64, error) {
+	var ids []int64
+	for _, a := range args {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%q is not an ID", a)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func runStoriesRebuild(ctx context.Context, sio stdio, args []string) error {
+	fs := newFlags(sio, "stories rebuild", "[--config FILE]")
+	cfgPath := configFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	_, st, err := openForCLI(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	opt := story.RebuildOptions{Now: time.Now}
+	// On a terminal a progress line is rewritten in place; a log or a
+	// pipe gets only the summary.
+	live := isTerminal(sio.err)
+	if live {
+		var last time.Time
+		opt.Progress = func(p story.RebuildProgress) {
+			if now := time.Now(); now.Sub(last) >= 200*time.Millisecond || p.Done >= p.Total {
+				last = now
+				fmt.Fprintf(sio.err, "\rrebuilding: %d/%d articles (%d%%), %d stories", p.Done, p.Total, percent(p.Done, p.Total), p.Stories)
+			}
+		}
+	}
+	p, err := story.Rebuild(ctx, st, opt)
+	if live {
+		fmt.Fprintln(sio.err)
+	}
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(sio.out, "rebuilt %d articles in %s (%.0f articles/s): %d kept where an operator put them, %d new stories\n",
+		p.Done, elapsed.Round(time.Millisecond), float64(p.Done)/max(elapsed.Seconds(), 1e-3), p.Manual, p.Stories)
+	return nil
+}
+
+func percent(n, of int) int {
+	if of == 0 {
+		return 100
+	}
+	return min(100, n*100/of)
+}
+
