@@ -225,4 +225,3 @@ func formatProgress(p transfer.Progress) string {
 	}
 	return s
 }
-

@@ -350,4 +350,3 @@ func percent(n, of int) int {
 	}
 	return min(100, n*100/of)
 }
-
