@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,20 +15,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"crosswire"
 	"crosswire/fetch"
 	"crosswire/ingest"
 	"crosswire/postgres"
 	"crosswire/schedule"
 	"crosswire/sqlite"
+	"crosswire/storetest"
 	"crosswire/story"
 )
-
-// envDSN points the PostgreSQL variants at a server, for example
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
-const envDSN = "CROSSWIRE_TEST_POSTGRES"
 
 // env is one backend under test: a store and a way to make Runners on it.
 type env struct {
@@ -40,7 +34,7 @@ type env struct {
 	open func(tb testing.TB, opt Options) *Runner
 }
 
-// backends runs f on SQLite, and on PostgreSQL when envDSN is set.
+// backends runs f on SQLite, and on PostgreSQL when storetest.EnvPostgres is set.
 func backends(t *testing.T, f func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) { f(t, sqliteEnv(t)) })
 	t.Run("postgres", func(t *testing.T) { f(t, postgresEnv(t)) })
@@ -88,8 +82,7 @@ func postgresEnv(tb testing.TB) *env {
 // (0: pgx's default, the larger of 4 and the CPUs).
 func postgresEnvPool(tb testing.TB, maxConns int) *env {
 	tb.Helper()
-	dsn := pgDSN(tb)
-	schemaDSN := newSchema(tb, dsn)
+	schemaDSN := storetest.PostgresDSN(tb)
 	if maxConns > 0 {
 		schemaDSN += fmt.Sprintf("&pool_max_conns=%d", maxConns)
 	}
@@ -105,51 +98,6 @@ func postgresEnvPool(tb testing.TB, maxConns int) *env {
 		}
 		return r
 	}}
-}
-
-func pgDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		tb.Skipf("PostgreSQL job tests skipped: set %s to a database DSN, e.g. "+
-			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", envDSN)
-	}
-	return dsn
-}
-
-// newSchema creates a schema for one test, drops it after, and returns a
-// DSN that uses it.
-func newSchema(tb testing.TB, dsn string) string {
-	tb.Helper()
-	ctx := context.Background()
-	schema := fmt.Sprintf("jobs_test_%d_%x", os.Getpid(), rand.Uint64())
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", envDSN, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	if !strings.Contains(dsn, "://") {
-		return dsn + " search_path=" + schema
-	}
-	return dsn + sep + "search_path=" + schema
 }
 
 func withStore(opt Options, st crosswire.Store) Options {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"crosswire/storetest"
 )
 
 type coreOnPostgres = core[pgx.Tx]
@@ -14,7 +16,7 @@ type coreOnPostgres = core[pgx.Tx]
 // pools opens n pools on one fresh schema: n "processes".
 func pools(t *testing.T, n int) []*pgxpool.Pool {
 	t.Helper()
-	dsn := newSchema(t, pgDSN(t))
+	dsn := storetest.PostgresDSN(t)
 	var ps []*pgxpool.Pool
 	for range n {
 		p, err := pgxpool.New(context.Background(), dsn)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/storetest"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -16,8 +17,7 @@ var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 // Processes starting together on one database migrate it once.
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	ctx := context.Background()
-	dsn := testDSN(t)
-	schemaDSN := withSearchPath(dsn, newSchema(t, dsn))
+	schemaDSN := storetest.PostgresDSN(t)
 	const n = 4
 	stores := make([]*Store, n)
 	errs := make([]error, n)
@@ -58,8 +58,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
-	dsn := testDSN(t)
-	schemaDSN := withSearchPath(dsn, newSchema(t, dsn))
+	schemaDSN := storetest.PostgresDSN(t)
 	s, err := Open(ctx, schemaDSN)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -142,8 +141,8 @@ func TestWithSearchPath(t *testing.T) {
 		{"host=h dbname=db", "host=h dbname=db search_path=s"},
 	}
 	for _, tt := range tests {
-		if got := withSearchPath(tt.dsn, "s"); got != tt.want {
-			t.Errorf("withSearchPath(%q) = %q, want %q", tt.dsn, got, tt.want)
+		if got := storetest.WithSearchPath(tt.dsn, "s"); got != tt.want {
+			t.Errorf("WithSearchPath(%q) = %q, want %q", tt.dsn, got, tt.want)
 		}
 	}
 }

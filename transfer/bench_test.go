@@ -10,6 +10,7 @@ import (
 
 	"crosswire"
 	"crosswire/sqlite"
+	"crosswire/storetest"
 )
 
 // benchArchive writes an archive of n articles with bodies of about 4 KB,
@@ -61,7 +62,7 @@ func BenchmarkCopy(b *testing.B) {
 	var rows int64
 	for b.Loop() {
 		b.StopTimer()
-		dst := openTarget(b, newTargetDSN(b))
+		dst := openTarget(b, storetest.PostgresDSN(b))
 		tr := &Transfer{Src: db, Dst: dst.Pool(), Progress: func(p Progress) {
 			if p.Finished {
 				rows += p.Copied
@@ -83,7 +84,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	tr := &Transfer{Src: db, Dst: openTarget(b, newTargetDSN(b)).Pool()}
+	tr := &Transfer{Src: db, Dst: openTarget(b, storetest.PostgresDSN(b)).Pool()}
 	if err := tr.Copy(context.Background()); err != nil {
 		b.Fatal(err)
 	}

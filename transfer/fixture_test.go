@@ -3,74 +3,19 @@ package transfer
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"crosswire"
 	"crosswire/sqlite"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // t0 is the fixtures' "now"; every time is explicit.
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func at(d time.Duration) time.Time { return t0.Add(d) }
-
-// envDSN names the variable that points the tests at a PostgreSQL server.
-const envDSN = "CROSSWIRE_TEST_POSTGRES"
-
-func testDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		tb.Skipf("PostgreSQL tests skipped: set %s to a database DSN, e.g. "+
-			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", envDSN)
-	}
-	return dsn
-}
-
-// newTargetDSN creates a schema of its own for one test, drops it after,
-// and returns the DSN that selects it.
-func newTargetDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := testDSN(tb)
-	ctx := context.Background()
-	schema := fmt.Sprintf("crosswire_transfer_%d_%x", os.Getpid(), rand.Uint64())
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", envDSN, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		return dsn + sep + "search_path=" + schema
-	}
-	return dsn + " search_path=" + schema
-}
 
 // buildHub writes a small but complete hub through the real SQLite store:
 // sources (one deleted, leaving an ID gap), feeds with polling state,

@@ -12,6 +12,7 @@ import (
 	"crosswire"
 	"crosswire/postgres"
 	"crosswire/sqlite"
+	"crosswire/storetest"
 )
 
 func openTarget(t testing.TB, dsn string) *postgres.Store {
@@ -74,7 +75,7 @@ func TestCopyReadsBackEqual(t *testing.T) {
 	want := readSQLiteHub(t, path)
 	before := fileSum(t, path)
 
-	dst := openTarget(t, newTargetDSN(t))
+	dst := openTarget(t, storetest.PostgresDSN(t))
 	tr := openSource(t, path)
 	tr.Dst, tr.BatchSize = dst.Pool(), 2
 	var finished []Progress
@@ -127,7 +128,7 @@ func TestCopyReadsBackEqual(t *testing.T) {
 func TestCopyResumesAfterInterrupt(t *testing.T) {
 	path := buildHub(t)
 	want := readSQLiteHub(t, path)
-	dst := openTarget(t, newTargetDSN(t))
+	dst := openTarget(t, storetest.PostgresDSN(t))
 	tr := openSource(t, path)
 	tr.Dst, tr.BatchSize = dst.Pool(), 2
 
@@ -190,7 +191,7 @@ func TestCopyMovesSequences(t *testing.T) {
 	ctx := context.Background()
 	path := buildHub(t)
 	want := readSQLiteHub(t, path)
-	dst := openTarget(t, newTargetDSN(t))
+	dst := openTarget(t, storetest.PostgresDSN(t))
 	tr := openSource(t, path)
 	tr.Dst = dst.Pool()
 	if err := tr.Copy(ctx); err != nil {
@@ -259,7 +260,7 @@ func TestCopyMovesSequences(t *testing.T) {
 func TestCopyRefusesDifferentHub(t *testing.T) {
 	ctx := context.Background()
 	path := buildHub(t)
-	dst := openTarget(t, newTargetDSN(t))
+	dst := openTarget(t, storetest.PostgresDSN(t))
 	other := crosswire.Source{Slug: "other", Name: "Another hub's outlet", CreatedAt: t0, UpdatedAt: t0}
 	if err := dst.PutSource(ctx, &other); err != nil {
 		t.Fatal(err)
@@ -294,7 +295,7 @@ func TestCopyRefusesDifferentHub(t *testing.T) {
 func TestVerifyDetectsChangedContent(t *testing.T) {
 	ctx := context.Background()
 	path := buildHub(t)
-	dst := openTarget(t, newTargetDSN(t))
+	dst := openTarget(t, storetest.PostgresDSN(t))
 	tr := openSource(t, path)
 	tr.Dst = dst.Pool()
 	if err := tr.Copy(ctx); err != nil {

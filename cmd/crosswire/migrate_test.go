@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,9 +14,8 @@ import (
 	"crosswire"
 	"crosswire/postgres"
 	"crosswire/sqlite"
+	"crosswire/storetest"
 	"crosswire/transfer"
-
-	"github.com/jackc/pgx/v5"
 )
 
 func migrateCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -123,40 +121,11 @@ func TestProgressPrinter(t *testing.T) {
 // returns the DSN that selects it; it skips without a test server.
 func migrateTargetDSN(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("CROSSWIRE_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("PostgreSQL migration tests skipped: set CROSSWIRE_TEST_POSTGRES to a database DSN, e.g. " +
-			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	}
+	dsn := storetest.PostgresServer(t)
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		t.Skip("these tests need CROSSWIRE_TEST_POSTGRES as a postgres:// URL")
 	}
-	ctx := context.Background()
-	schema := fmt.Sprintf("crosswire_migrate_%d_%x", os.Getpid(), rand.Uint64())
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
+	return storetest.PostgresDSN(t)
 }
 
 // smallHub writes a hub of two sources and three articles, one with two

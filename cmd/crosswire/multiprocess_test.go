@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"crosswire/storetest"
 )
 
 // TestMultiProcess runs the scaled deployment on this machine's
@@ -75,7 +76,7 @@ func TestMultiProcess(t *testing.T) {
 		t.Fatalf("feedfarm lists %d feeds, want %d", len(urls), feeds)
 	}
 
-	schemaDSN := pgSchema(t, dsn)
+	schemaDSN := storetest.PostgresDSN(t)
 	webAddr := freeAddr(t)
 	cfgPath := filepath.Join(dir, "hub.yaml")
 	// A small pool: the machine's PostgreSQL serves other tests too, and
@@ -308,38 +309,6 @@ func writeConfig(t *testing.T, path, database, listen string, urls []string) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// pgSchema creates a schema for the test, drops it after, and returns a
-// DSN that uses it.
-func pgSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	ctx := context.Background()
-	schema := fmt.Sprintf("crosswire_mp_%d_%x", os.Getpid(), rand.Uint32())
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect to CROSSWIRE_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
 }
 
 func count(t *testing.T, db *pgx.Conn, query string) int {
