@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/storetest"
 	"crosswire/web"
 )
 
@@ -70,8 +71,14 @@ func shortHash(s string) string {
 // TestEndToEnd polls a local feed server through the real pipeline, checks
 // the article appears once on the site with its disclaimer, then edits the
 // article at the source and checks a second revision is kept beside the
-// first.
+// first. It runs on SQLite, and on PostgreSQL when CROSSWIRE_TEST_POSTGRES
+// is set.
 func TestEndToEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { endToEnd(t, "data/hub.db") })
+	t.Run("postgres", func(t *testing.T) { endToEnd(t, storetest.PostgresDSN(t)) })
+}
+
+func endToEnd(t *testing.T, database string) {
 	fs := &feedServer{items: map[string]string{}}
 	fs.set("wire-1", `<p>Officials confirmed the allegations.</p><p>Ukraine's ministry said more details would follow.</p><script>alert(1)</script>`)
 	fs.set("wire-2", `<p>A second, unrelated article about a rate decision.</p>`)
@@ -82,7 +89,7 @@ func TestEndToEnd(t *testing.T) {
 	cfgPath := filepath.Join(dir, "hub.yaml")
 	writeFile(t, cfgPath, fmt.Sprintf(`
 site: {title: E2E hub, base_url: "http://hub.test"}
-database: data/hub.db
+database: %q
 polling: {allow_private: true, interval: 1m, min_interval: 1m}
 sources:
   - name: Local Wire
@@ -92,7 +99,7 @@ sources:
     language: en
     disclaimer: "Republished by the **E2E** hub for testing."
     feeds: [%q, %q]
-`, srv.URL+"/rss", srv.URL+"/rss?second=feed"))
+`, database, srv.URL+"/rss", srv.URL+"/rss?second=feed"))
 
 	ctx := context.Background()
 	var out, errb bytes.Buffer
