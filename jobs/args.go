@@ -21,6 +21,7 @@ const (
 	KindPoll      = "poll_feed"
 	KindGroup     = "group_articles"
 	KindReconcile = "schedule_polls"
+	KindRevisit   = "revisit_articles"
 )
 
 // activeStates are the states in which a job counts as "in flight" for
@@ -91,6 +92,23 @@ type ReconcileArgs struct{}
 func (ReconcileArgs) Kind() string { return KindReconcile }
 
 func (ReconcileArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       QueueMaint,
+		MaxAttempts: 3,
+		UniqueOpts:  river.UniqueOpts{ByState: activeStates},
+	}
+}
+
+// RevisitArgs fetches the pages of articles whose revisit is due (see
+// ingest.Pipeline.RevisitDue): silent edits become page revisions, a 404
+// or 410 marks the article removed at source. The leader inserts one every
+// Options.RevisitEvery; unique while one is in flight, and safe to overlap
+// anyway (the store refuses a revisit recorded twice).
+type RevisitArgs struct{}
+
+func (RevisitArgs) Kind() string { return KindRevisit }
+
+func (RevisitArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{
 		Queue:       QueueMaint,
 		MaxAttempts: 3,

@@ -28,6 +28,10 @@
 //     first, in batches. Polls that stored new articles ask for one at the
 //     next whole second (unique per second), and the leader asks every
 //     minute as a sweep.
+//   - revisit_articles (queue "default"): the leader's periodic run (every
+//     Options.RevisitEvery) of ingest.Pipeline.RevisitDue: article pages
+//     fetched again after publication, so edits become page revisions and
+//     a 404/410 marks the article removed at source.
 //
 // Shutdown: Stop cancels the jobs in flight (StopAndCancel) and waits,
 // within its context, for River to record them; River takes a job cut

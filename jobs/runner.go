@@ -48,6 +48,9 @@ type Options struct {
 	// negative: never, only polls that store articles ask).
 	ReconcileEvery  time.Duration
 	GroupSweepEvery time.Duration
+	// RevisitEvery is how often the leader runs the due article revisits
+	// (default 1 min; negative: never).
+	RevisitEvery time.Duration
 	// FetchCooldown is the least time between two fetches of poll jobs by
 	// this process (default 5 ms: River's 100 ms would cap a process at
 	// Workers x 10 polls per second).
@@ -76,6 +79,9 @@ func (o *Options) defaults() error {
 	}
 	if o.ReconcileEvery <= 0 {
 		o.ReconcileEvery = 30 * time.Second
+	}
+	if o.RevisitEvery == 0 {
+		o.RevisitEvery = time.Minute
 	}
 	if o.GroupSweepEvery == 0 {
 		o.GroupSweepEvery = time.Minute
@@ -225,6 +231,9 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	if err := river.AddWorkerSafely(workers, &reconcileWorker[TTx]{c: c}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &revisitWorker[TTx]{c: c}); err != nil {
+		return nil, err
+	}
 	queues := map[string]river.QueueConfig{
 		QueuePoll:  {MaxWorkers: opt.Workers, FetchCooldown: opt.FetchCooldown},
 		QueueMaint: {MaxWorkers: 2},
@@ -241,6 +250,11 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(opt.GroupSweepEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return GroupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: KindGroup, RunOnStart: true}))
+	}
+	if opt.RevisitEvery > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(opt.RevisitEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return RevisitArgs{}, nil },
+			&river.PeriodicJobOpts{ID: KindRevisit, RunOnStart: true}))
 	}
 	client, err := river.NewClient(be.driver(), &river.Config{
 		Logger:                      slog.New(minLevel{opt.Log.Handler(), slog.LevelWarn}),

@@ -140,26 +140,6 @@ func basePath(baseURL string) string {
 	return strings.TrimSuffix(u.Path, "/")
 }
 
-// revisitLoop fetches due article pages again (issue: silent edits become
-// revisions, 404/410 marks "removed at source") until ctx ends. Several
-// processes may run it: the store refuses a revisit recorded twice.
-func revisitLoop(ctx context.Context, h *hub, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := h.pipeline.RevisitDue(ctx, time.Now(), 100); err != nil && ctx.Err() == nil {
-			h.log.Warn("revisits", "done", n, "err", err)
-		} else if n > 0 {
-			h.log.Info("revisits", "done", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // newGrouping loads the live story grouper's state (the last 72 hours)
 // from the store.
 func newGrouping(ctx context.Context, st crosswire.Store) (*ingest.Grouping, error) {

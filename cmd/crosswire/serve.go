@@ -114,16 +114,6 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 		}
 		// Before the deferred Close of the database.
 		defer stopJobs()
-		revisitCtx, stopRevisits := context.WithCancel(ctx)
-		revisitsDone := make(chan struct{})
-		go func() {
-			defer close(revisitsDone)
-			revisitLoop(revisitCtx, h, time.Minute)
-		}()
-		defer func() {
-			stopRevisits()
-			<-revisitsDone
-		}()
 	}
 	serveErr := make(chan error, 1)
 	if ln != nil {
