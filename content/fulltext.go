@@ -3,6 +3,7 @@ package content
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"crosswire"
 )
@@ -34,8 +35,20 @@ func NeedsFullText(mode string, feedHTML string) bool {
 	case crosswire.FullTextNever:
 		return false
 	}
-	text := PlainText(feedHTML)
-	words := countWords(text)
+	return TextNeedsFullText(mode, PlainText(feedHTML))
+}
+
+// TextNeedsFullText is NeedsFullText for a feed text already rendered with
+// PlainText (ingest has it at hand; rendering twice costs as much as the
+// decision).
+func TextNeedsFullText(mode string, text string) bool {
+	switch mode {
+	case crosswire.FullTextAlways:
+		return true
+	case crosswire.FullTextNever:
+		return false
+	}
+	words := countWords(text, 2*TeaserWords)
 	if words < TeaserWords {
 		return true
 	}
@@ -55,15 +68,32 @@ func NeedsFullText(mode string, feedHTML string) bool {
 // countWords counts space-separated words; in scripts written without
 // spaces (Chinese, Japanese, Thai) every two letters count as a word, close
 // to their average word length.
-func countWords(text string) int {
+//
+// Counting stops once it reaches limit: the decision only needs to know
+// whether a text is shorter than that.
+func countWords(text string, limit int) int {
 	words, letters := 0, 0
 	inWord := false
 	for _, r := range text {
+		if words+letters/2 >= limit {
+			break
+		}
+		if r < utf8.RuneSelf {
+			if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v' {
+				inWord = false
+			} else if !inWord {
+				words++
+				inWord = true
+			}
+			continue
+		}
 		if unicode.IsSpace(r) {
 			inWord = false
 			continue
 		}
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Khmer, unicode.Lao, unicode.Myanmar) {
+		// Thai (U+0E00) is the first of these scripts; below it no rune
+		// needs the table lookups.
+		if r >= 0x0E00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Khmer, unicode.Lao, unicode.Myanmar) {
 			letters++
 			inWord = false
 			continue

@@ -50,7 +50,7 @@ func (p *Pipeline) prepare(ctx context.Context, src crosswire.Source, clean *con
 	mirror := src.MirrorMedia && p.Mirror != nil
 	var jobs []pageJob
 	for _, a := range articles {
-		full := isHTTP(a.URL) && content.NeedsFullText(src.FullText, a.Content)
+		full := isHTTP(a.URL) && content.TextNeedsFullText(src.FullText, a.Text)
 		if !full && !mirror {
 			continue
 		}
