@@ -27,31 +27,40 @@ type Grouping struct {
 	now     func() time.Time
 	slugs   map[int64]string // source ID → slug, for the grouper's items
 	storyOf map[string]int64 // label → story ID, for stories created here
+	loaded  bool             // the last Window of the archive is in g
 }
 
-// NewGrouping loads the last Window of archived articles into g, pinned to
-// the stories they already belong to, so a restart continues the same
-// stories.
+// NewGrouping returns a Grouping over g. Before its first assignment it
+// loads the last Window of archived articles into g, pinned to the stories
+// they already belong to, so a restart continues the same stories; a poll
+// round with nothing new never pays for that.
 func NewGrouping(ctx context.Context, st crosswire.Store, g *story.Grouper, now func() time.Time) (*Grouping, error) {
-	gr := &Grouping{g: g, store: st, now: now, slugs: map[int64]string{}, storyOf: map[string]int64{}}
-	recent, err := st.Articles(ctx, crosswire.ArticleQuery{Since: now().Add(-Window)})
-	if err != nil {
-		return nil, fmt.Errorf("load recent articles for grouping: %w", err)
+	return &Grouping{g: g, store: st, now: now, slugs: map[int64]string{}, storyOf: map[string]int64{}}, nil
+}
+
+// load reads the recent archive into the grouper, oldest first as the
+// articles arrived. Called with gr.mu held.
+func (gr *Grouping) load(ctx context.Context) error {
+	if gr.loaded {
+		return nil
 	}
-	// Oldest first, as they arrived.
+	recent, err := gr.store.Articles(ctx, crosswire.ArticleQuery{Since: gr.now().Add(-Window)})
+	if err != nil {
+		return fmt.Errorf("load recent articles for grouping: %w", err)
+	}
 	for i := len(recent) - 1; i >= 0; i-- {
 		a := recent[i]
+		if a.StoryID == 0 {
+			continue // not grouped yet: its own Assign will add it
+		}
 		item, err := gr.item(ctx, a)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if a.StoryID != 0 {
-			g.Pin(item, story.StoredLabel(a.StoryID))
-		} else {
-			g.Add(item)
-		}
+		gr.g.Pin(item, story.StoredLabel(a.StoryID))
 	}
-	return gr, nil
+	gr.loaded = true
+	return nil
 }
 
 func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, error) {
@@ -72,6 +81,9 @@ func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, 
 func (gr *Grouping) Assign(ctx context.Context, src crosswire.Source, articles []*crosswire.Article) error {
 	gr.mu.Lock()
 	defer gr.mu.Unlock()
+	if err := gr.load(ctx); err != nil {
+		return err
+	}
 	gr.slugs[src.ID] = src.Slug
 	for _, a := range articles {
 		item, err := gr.item(ctx, *a)

@@ -12,7 +12,8 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	msqlite "modernc.org/sqlite"
+
+	"crosswire/sqlite"
 )
 
 // NewSQLite makes a Runner on SQLite. riverDB holds River's tables;
@@ -51,7 +52,7 @@ func OpenSQLite(path string) (*sql.DB, error) {
 	if path != ":memory:" {
 		name = "file:" + (&url.URL{Path: path}).EscapedPath()
 	}
-	db := sql.OpenDB(stmtCacheConnector{dsn: name + "?" + q.Encode(), drv: &msqlite.Driver{}})
+	db := sqlite.OpenCachingDB(name + "?" + q.Encode())
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)

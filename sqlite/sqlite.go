@@ -81,10 +81,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 
 	s := &Store{path: path, now: time.Now}
-	write, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
+	write := OpenCachingDB(dsn(path, false))
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -101,11 +98,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	} else {
 		// The writer has switched the file to WAL (a persistent setting)
 		// before any reader opens it.
-		read, err := sql.Open("sqlite", dsn(path, true))
-		if err != nil {
-			write.Close()
-			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-		}
+		read := OpenCachingDB(dsn(path, true))
 		n := max(4, runtime.GOMAXPROCS(0)*2)
 		read.SetMaxOpenConns(n)
 		read.SetMaxIdleConns(n)

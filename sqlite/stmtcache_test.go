@@ -1,4 +1,4 @@
-package jobs
+package sqlite
 
 import (
 	"context"
@@ -11,10 +11,8 @@ import (
 // both read every row, and the cached one is reused afterwards.
 func TestStmtCacheNestedQueries(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenSQLite(filepath.Join(t.TempDir(), "jobs.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := OpenCachingDB(dsn(filepath.Join(t.TempDir(), "cache.db"), false))
+	db.SetMaxOpenConns(1)
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `CREATE TABLE n (v INTEGER)`); err != nil {
 		t.Fatal(err)
