@@ -4,13 +4,10 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"crosswire/internal/migration"
 )
 
 // migrationFiles are the schema's versions, NNNN_name.sql, applied in order.
@@ -24,48 +21,12 @@ var migrationFiles embed.FS
 // schemas of one database migrate independently.
 const migrateLockClass = 0x63770001
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("read migrations: %w", err)
-	}
-	var ms []migration
-	seen := map[int]string{}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
-			continue
-		}
-		prefix, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", e.Name())
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migration %s: version %d already used by %s", e.Name(), v, other)
-		}
-		seen[v] = e.Name()
-		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
-
 // migrate applies the migrations the database has not seen, each in its own
 // transaction with its schema_migrations row. Every process that starts
 // takes the same session advisory lock first, so when several start at once
 // one migrates and the others then find nothing left to do.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := migration.Load(migrationFiles, "migrations")
 	if err != nil {
 		return err
 	}
@@ -107,15 +68,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("migrate: read schema version: %w", err)
 	}
-	if known := ms[len(ms)-1].version; newest > known {
+	if known := ms[len(ms)-1].Version; newest > known {
 		return fmt.Errorf("migrate: database schema version %d is newer than this binary's %d", newest, known)
 	}
 	for _, m := range ms {
-		if applied[m.version] {
+		if applied[m.Version] {
 			continue
 		}
 		if err := s.apply(ctx, conn.Conn(), m); err != nil {
-			return fmt.Errorf("migrate %s: %w", m.name, err)
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
 	return nil
@@ -123,7 +84,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func (s *Store) apply(ctx context.Context, conn interface {
 	Begin(context.Context) (pgx.Tx, error)
-}, m migration) error {
+}, m migration.Migration) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -131,11 +92,11 @@ func (s *Store) apply(ctx context.Context, conn interface {
 	defer rollback(ctx, tx)
 	// Without arguments pgx sends the simple protocol, which takes a
 	// script of several statements.
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-		m.version, m.name, s.now()); err != nil {
+		m.Version, m.Name, s.now()); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)

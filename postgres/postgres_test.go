@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/internal/migration"
 	"crosswire/storetest"
 )
 
@@ -36,7 +37,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		}
 		defer stores[i].Close()
 	}
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := migration.Load(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"crosswire"
+	"crosswire/internal/migration"
 )
 
 // TestMigrate0002KeepsArticles opens a database written by the first
@@ -15,7 +16,7 @@ import (
 func TestMigrate0002KeepsArticles(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := migration.Load(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +26,7 @@ func TestMigrate0002KeepsArticles(t *testing.T) {
 	}
 	for _, q := range []string{
 		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`,
-		ms[0].sql,
+		ms[0].SQL,
 		`INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)`,
 		`INSERT INTO sources (id, slug) VALUES (1, 'old')`,
 		`INSERT INTO articles (id, source_id, key, first_seen_at, last_seen_at, display_at, changed_at, hash)

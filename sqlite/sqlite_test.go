@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/internal/migration"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -36,7 +37,7 @@ func TestOpenCreatesDirectoryAndMigratesOnce(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer s.Close()
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := migration.Load(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +45,8 @@ func TestOpenCreatesDirectoryAndMigratesOnce(t *testing.T) {
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*), max(version) FROM schema_migrations`).Scan(&rows, &newest); err != nil {
 		t.Fatalf("read schema_migrations: %v", err)
 	}
-	if rows != len(ms) || newest != ms[len(ms)-1].version {
-		t.Errorf("schema_migrations has %d rows up to version %d; want %d up to %d", rows, newest, len(ms), ms[len(ms)-1].version)
+	if rows != len(ms) || newest != ms[len(ms)-1].Version {
+		t.Errorf("schema_migrations has %d rows up to version %d; want %d up to %d", rows, newest, len(ms), ms[len(ms)-1].Version)
 	}
 	if got, err := s.SourceBySlug(ctx, "kept"); err != nil || got.Name != "Kept" {
 		t.Errorf("source after reopening: %+v, %v", got, err)
@@ -95,7 +96,7 @@ func TestLoadMigrations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms, err := loadMigrations(tt.files, "m")
+			ms, err := migration.Load(tt.files, "m")
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
@@ -107,7 +108,7 @@ func TestLoadMigrations(t *testing.T) {
 			}
 			var got []int
 			for _, m := range ms {
-				got = append(got, m.version)
+				got = append(got, m.Version)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("versions %v, want %v", got, tt.want)
