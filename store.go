@@ -79,6 +79,10 @@ type ArticleStore interface {
 	MarkRemoved(ctx context.Context, articleID int64, at time.Time) error
 	// SetRevisit records a revisit's schedule and count.
 	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
+	// UngroupedArticles lists up to limit IDs, above afterID and in ID
+	// order (oldest first), of articles in no story: the grouping job's
+	// queue.
+	UngroupedArticles(ctx context.Context, afterID int64, limit int) ([]int64, error)
 	// DueRevisits lists articles whose NextRevisitAt is set and <= now.
 	DueRevisits(ctx context.Context, now time.Time, limit int) ([]Article, error)
 	// RecordRevisit stores what a revisit found, in one transaction: the

@@ -89,7 +89,7 @@ func (c *core[TTx]) groupPending(ctx context.Context, g *ingest.Grouping, deadli
 	sources := map[int64]crosswire.Source{}
 	var after int64 // a cursor, so an article that stays ungrouped is read once
 	for {
-		ids, err := c.be.ungrouped(ctx, after, groupBatch)
+		ids, err := c.opt.Store.UngroupedArticles(ctx, after, groupBatch)
 		if err != nil {
 			return n, false, fmt.Errorf("list ungrouped articles: %w", err)
 		}

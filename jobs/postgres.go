@@ -129,14 +129,6 @@ func (b *pgBackend) unscheduledFeeds(ctx context.Context) ([]feedDue, error) {
 	return out, rows.Err()
 }
 
-func (b *pgBackend) ungrouped(ctx context.Context, after int64, limit int) ([]int64, error) {
-	rows, err := b.pool.Query(ctx, `SELECT id FROM articles WHERE story_id IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
 func (b *pgBackend) queueStats(ctx context.Context, now time.Time) (int, time.Time, error) {
 	var n int
 	var oldest *time.Time

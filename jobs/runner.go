@@ -161,9 +161,6 @@ type backend[TTx any] interface {
 	// unscheduledFeeds lists the feeds of unpaused sources without an
 	// active poll job, in one query.
 	unscheduledFeeds(ctx context.Context) ([]feedDue, error)
-	// ungrouped lists up to limit IDs above after of articles in no
-	// story, in ID order (oldest first).
-	ungrouped(ctx context.Context, after int64, limit int) ([]int64, error)
 	// queueStats counts the jobs due at now (available, or scheduled at
 	// or before now) and gives the scheduled time of the oldest: the
 	// queue's depth and its wait.

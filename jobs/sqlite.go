@@ -168,10 +168,6 @@ func scanFeedsDue(rows *sql.Rows, err error) ([]feedDue, error) {
 	return out, rows.Err()
 }
 
-func (b *sqliteBackend) ungrouped(ctx context.Context, after int64, limit int) ([]int64, error) {
-	return queryIDs(ctx, b.store, `SELECT id FROM articles WHERE story_id IS NULL AND id > ? ORDER BY id LIMIT ?`, after, limit)
-}
-
 func queryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) crosswire.Store) {
 		{"StoriesQuery", testStoriesQuery},
 		{"ClearAutomaticAssignments", testClearAutomaticAssignments},
 		{"NewRevisionRefreshesStory", testNewRevisionRefreshesStory},
+		{"UngroupedArticles", testUngroupedArticles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

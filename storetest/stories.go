@@ -334,3 +334,26 @@ func testNewRevisionRefreshesStory(t *testing.T, s crosswire.Store) {
 		t.Errorf("new version lost the story: StoryID %d", art.StoryID)
 	}
 }
+
+func testUngroupedArticles(t *testing.T, s crosswire.Store) {
+	ctx := context.Background()
+	a := putSource(t, s, "a")
+	var arts []*crosswire.Article
+	for i, key := range []string{"u1", "u2", "u3", "u4"} {
+		arts = append(arts, article(a, 0, key, key, at(time.Duration(i)*time.Hour), t0))
+	}
+	save(t, s, arts...)
+	x := createStory(t, s, "x")
+	assign(t, s, crosswire.StoryAssignment{ArticleID: arts[1].ID, StoryID: x.ID, AssignedAt: t0})
+	list := func(after int64, limit int) []int64 {
+		t.Helper()
+		ids, err := s.UngroupedArticles(ctx, after, limit)
+		if err != nil {
+			t.Fatalf("UngroupedArticles: %v", err)
+		}
+		return ids
+	}
+	checkEqual(t, "all ungrouped, oldest first", list(0, 10), []int64{arts[0].ID, arts[2].ID, arts[3].ID})
+	checkEqual(t, "limit", list(0, 2), []int64{arts[0].ID, arts[2].ID})
+	checkEqual(t, "after a cursor", list(arts[2].ID, 10), []int64{arts[3].ID})
+}
