@@ -15,8 +15,9 @@ type Poller interface {
 	Poll(ctx context.Context, f crosswire.Feed) ingest.Poll
 }
 
-// Runner polls due feeds with a bounded pool of workers. Feed state lives
-// in the store, so a restarted runner continues where the last one was.
+// Runner polls a list of feeds once with a bounded pool of workers and
+// saves each feed's new state (`crosswire fetch`). A running hub polls
+// through the River jobs of package jobs, which share Policy.Apply.
 type Runner struct {
 	Store   crosswire.FeedStore
 	Poller  Poller
@@ -25,82 +26,8 @@ type Runner struct {
 	Now     func() time.Time
 	Rand    func() float64
 	Log     *slog.Logger
-	// Tick is how often the store is asked for due feeds when idle.
-	Tick time.Duration
 	// OnPoll, if set, sees every poll's result (progress output, metrics).
 	OnPoll func(crosswire.PollResult)
-}
-
-// Run polls due feeds until ctx is cancelled, then waits for the polls in
-// flight (which see the cancellation) and returns.
-func (r *Runner) Run(ctx context.Context) error {
-	workers := max(r.Workers, 1)
-	tick := r.Tick
-	if tick <= 0 {
-		tick = time.Second
-	}
-	jobs := make(chan crosswire.Feed)
-	var (
-		mu       sync.Mutex
-		inFlight = map[int64]bool{}
-		wg       sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			for f := range jobs {
-				r.pollOne(ctx, f)
-				mu.Lock()
-				delete(inFlight, f.ID)
-				mu.Unlock()
-			}
-		})
-	}
-	defer func() {
-		close(jobs)
-		wg.Wait()
-	}()
-
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
-		due, err := r.Store.DueFeeds(ctx, r.Now(), workers*4)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			r.Log.Error("list due feeds", "err", err)
-			timer.Reset(tick)
-			continue
-		}
-		dispatched := 0
-		for _, f := range due {
-			mu.Lock()
-			busy := inFlight[f.ID]
-			if !busy {
-				inFlight[f.ID] = true
-			}
-			mu.Unlock()
-			if busy {
-				continue
-			}
-			select {
-			case jobs <- f:
-				dispatched++
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		if dispatched > 0 && len(due) == workers*4 {
-			timer.Reset(0) // more may be due: ask again at once
-		} else {
-			timer.Reset(tick)
-		}
-	}
 }
 
 // PollAll polls the given feeds once each, workers at a time, and returns
