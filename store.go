@@ -79,10 +79,9 @@ type ArticleStore interface {
 	MarkRemoved(ctx context.Context, articleID int64, at time.Time) error
 	// SetRevisit records a revisit's schedule and count.
 	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
-	// UngroupedArticles lists up to limit IDs, above afterID and in ID
-	// order (oldest first), of articles in no story: the grouping job's
-	// queue.
-	UngroupedArticles(ctx context.Context, afterID int64, limit int) ([]int64, error)
+	// UngroupedArticles lists up to limit articles in no story, with IDs
+	// above afterID, in ID order (oldest first): the grouping job's queue.
+	UngroupedArticles(ctx context.Context, afterID int64, limit int) ([]Article, error)
 	// DueRevisits lists articles whose NextRevisitAt is set and <= now.
 	DueRevisits(ctx context.Context, now time.Time, limit int) ([]Article, error)
 	// RecordRevisit stores what a revisit found, in one transaction: the
@@ -112,10 +111,14 @@ type StoryQuery struct {
 type StoryStore interface {
 	// CreateStory inserts a story and sets s.ID.
 	CreateStory(ctx context.Context, s *Story) error
-	// AssignArticle puts an article in a story (moving it if it was in
-	// another) and refreshes both stories' counts and times. A story left
-	// without articles is deleted.
-	AssignArticle(ctx context.Context, a StoryAssignment) error
+	// AssignArticles puts articles in stories (moving those that were in
+	// another), in one transaction: all or none. Assignments with NewStory
+	// create that story first. Then every story an article joined or left
+	// has its counts and times recomputed and its UpdatedAt set to the
+	// batch's latest AssignedAt; one left without articles is deleted. An
+	// unknown article or story fails the batch with ErrNotFound. A batch
+	// that assigns one article twice stores the later assignment.
+	AssignArticles(ctx context.Context, as []StoryAssignment) error
 	Story(ctx context.Context, id int64) (Story, error)
 	Stories(ctx context.Context, q StoryQuery) ([]Story, error)
 	Assignment(ctx context.Context, articleID int64) (StoryAssignment, error)

@@ -22,4 +22,8 @@ type StoryAssignment struct {
 	Terms      []string // top shared terms that decided it
 	Manual     bool     // an operator's decision; survives rebuilds
 	AssignedAt time.Time
+	// NewStory, when set, is a story for AssignArticles to create first
+	// (once, however many assignments of the batch share it); StoryID is
+	// then set to its ID. Reads never set it.
+	NewStory *Story
 }

@@ -115,7 +115,7 @@ func TestMergeAndSplitAreManual(t *testing.T) {
 		if err := st.CreateStory(ctx, &s); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: a.ID, StoryID: s.ID, AssignedAt: now}); err != nil {
+		if err := st.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: a.ID, StoryID: s.ID, AssignedAt: now}}); err != nil {
 			t.Fatal(err)
 		}
 		stories = append(stories, s.ID)

@@ -76,71 +76,115 @@ func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, 
 	return story.ArticleItem(a, slug), nil
 }
 
-// Assign groups freshly created articles of one source and records each
-// decision with its score and shared terms.
-func (gr *Grouping) Assign(ctx context.Context, src crosswire.Source, articles []*crosswire.Article) error {
+// Assign groups freshly created articles, in the order given, and records
+// each decision with its score and shared terms, all in one store batch.
+func (gr *Grouping) Assign(ctx context.Context, articles []*crosswire.Article) error {
 	gr.mu.Lock()
 	defer gr.mu.Unlock()
 	if err := gr.load(ctx); err != nil {
 		return err
 	}
-	gr.slugs[src.ID] = src.Slug
-	for _, a := range articles {
+	now := gr.now()
+	batch := make([]crosswire.StoryAssignment, len(articles))
+	labels := make([]string, len(articles))
+	opened := map[string]*crosswire.Story{} // stories this batch creates, by label
+	for i, a := range articles {
 		item, err := gr.item(ctx, *a)
 		if err != nil {
 			return err
 		}
 		d := gr.g.Add(item)
-		storyID, err := gr.storyID(ctx, d, a)
+		labels[i] = d.Story
+		batch[i] = crosswire.StoryAssignment{ArticleID: a.ID, Score: d.Score, Terms: d.Terms, AssignedAt: now}
+		id, ok, err := gr.storedStory(ctx, d)
 		if err != nil {
 			return err
 		}
-		as := crosswire.StoryAssignment{ArticleID: a.ID, StoryID: storyID, Score: d.Score, Terms: d.Terms, AssignedAt: gr.now()}
-		err = gr.store.AssignArticle(ctx, as)
-		if errors.Is(err, crosswire.ErrNotFound) {
-			// The story is gone since the grouper last saw it: an operator
-			// merged it away (or a rebuild ran). Start a new story under
-			// the same label rather than failing every later article.
-			if as.StoryID, err = gr.create(ctx, d.Story, a); err == nil {
-				err = gr.store.AssignArticle(ctx, as)
-			}
+		if ok {
+			batch[i].StoryID = id
+			continue
 		}
-		if err != nil {
-			return fmt.Errorf("assign article %d to story %d: %w", a.ID, as.StoryID, err)
+		s := opened[d.Story]
+		if s == nil {
+			s = &crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: now}
+			opened[d.Story] = s
 		}
-		a.StoryID = as.StoryID
+		batch[i].NewStory = s
+	}
+	err := gr.store.AssignArticles(ctx, batch)
+	if errors.Is(err, crosswire.ErrNotFound) {
+		err = gr.assignEach(ctx, batch, labels)
+	}
+	if err != nil {
+		return fmt.Errorf("assign %d articles to stories: %w", len(batch), err)
+	}
+	for label, s := range opened {
+		gr.storyOf[label] = s.ID
+	}
+	for i, a := range articles {
+		a.StoryID = batch[i].StoryID
 	}
 	return nil
 }
 
-// storyID maps a grouper decision to a stored story, creating it for a new one.
-func (gr *Grouping) storyID(ctx context.Context, d story.Decision, a *crosswire.Article) (int64, error) {
-	if id, ok := gr.storyOf[d.Story]; ok {
-		return id, nil
-	}
-	if id, ok := story.StoredID(d.Story); ok {
-		return id, nil
-	}
-	if !d.New {
-		// A story begun before this process started and not pinned: its
-		// first article knows it.
-		first, err := strconv.ParseInt(d.Story, 10, 64)
-		if err == nil {
-			if as, err := gr.store.Assignment(ctx, first); err == nil {
-				gr.storyOf[d.Story] = as.StoryID
-				return as.StoryID, nil
+// assignEach stores a batch that failed for a missing story one assignment
+// at a time. A story gone since the grouper last saw it (an operator merged
+// it away, or a rebuild ran) is opened again under the same label, rather
+// than failing every later article of it.
+func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssignment, labels []string) error {
+	for i := range batch {
+		as := &batch[i]
+		if id, ok := gr.storyOf[labels[i]]; ok && as.NewStory == nil {
+			as.StoryID = id // reopened earlier in this loop
+		}
+		err := gr.store.AssignArticles(ctx, batch[i:i+1])
+		if errors.Is(err, crosswire.ErrNotFound) && as.NewStory == nil {
+			a, aerr := gr.store.Article(ctx, as.ArticleID)
+			if errors.Is(aerr, crosswire.ErrNotFound) {
+				as.StoryID = 0 // deleted with its source meanwhile
+				continue
 			}
+			if aerr != nil {
+				return fmt.Errorf("article %d: %w", as.ArticleID, aerr)
+			}
+			as.NewStory = &crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: as.AssignedAt}
+			err = gr.store.AssignArticles(ctx, batch[i:i+1])
+		}
+		if err != nil {
+			return fmt.Errorf("article %d to story %d: %w", as.ArticleID, as.StoryID, err)
+		}
+		if as.NewStory != nil {
+			gr.storyOf[labels[i]] = as.StoryID
 		}
 	}
-	return gr.create(ctx, d.Story, a)
+	return nil
 }
 
-// create stores a new story opened by a and maps the grouper's label to it.
-func (gr *Grouping) create(ctx context.Context, label string, a *crosswire.Article) (int64, error) {
-	s := crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: gr.now()}
-	if err := gr.store.CreateStory(ctx, &s); err != nil {
-		return 0, fmt.Errorf("create story: %w", err)
+// storedStory maps a grouper decision to a stored story; ok is false for a
+// story to be created.
+func (gr *Grouping) storedStory(ctx context.Context, d story.Decision) (id int64, ok bool, err error) {
+	if id, ok := gr.storyOf[d.Story]; ok {
+		return id, true, nil
 	}
-	gr.storyOf[label] = s.ID
-	return s.ID, nil
+	if id, ok := story.StoredID(d.Story); ok {
+		return id, true, nil
+	}
+	if d.New {
+		return 0, false, nil
+	}
+	// A story begun before this process started and not pinned: its first
+	// article knows it.
+	first, err := strconv.ParseInt(d.Story, 10, 64)
+	if err != nil {
+		return 0, false, nil
+	}
+	as, err := gr.store.Assignment(ctx, first)
+	if errors.Is(err, crosswire.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("story of article %d: %w", first, err)
+	}
+	gr.storyOf[d.Story] = as.StoryID
+	return as.StoryID, true, nil
 }

@@ -47,13 +47,13 @@ func TestGroupingSurvivesMergedStory(t *testing.T) {
 	a1 := save(sources[0], "a1", "Magnitude 6.9 earthquake strikes southern Peru near Arequipa, 5 dead", quake, now.Add(-3*time.Hour))
 	a2 := save(sources[1], "a2", "Peru earthquake: five killed as 6.9 quake hits Arequipa region", quake, now.Add(-2*time.Hour))
 	other := save(sources[2], "o1", "Central bank raises key rate to 21% to fight inflation", "The central bank raised its key rate by 200 basis points to 21% on Friday.", now.Add(-2*time.Hour))
-	if err := gr.Assign(ctx, sources[0], []*crosswire.Article{a1}); err != nil {
+	if err := gr.Assign(ctx, []*crosswire.Article{a1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := gr.Assign(ctx, sources[1], []*crosswire.Article{a2}); err != nil {
+	if err := gr.Assign(ctx, []*crosswire.Article{a2}); err != nil {
 		t.Fatal(err)
 	}
-	if err := gr.Assign(ctx, sources[2], []*crosswire.Article{other}); err != nil {
+	if err := gr.Assign(ctx, []*crosswire.Article{other}); err != nil {
 		t.Fatal(err)
 	}
 	if a1.StoryID == 0 || a1.StoryID != a2.StoryID || other.StoryID == a1.StoryID {
@@ -65,7 +65,7 @@ func TestGroupingSurvivesMergedStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	a3 := save(sources[3], "a3", "Death toll from Peru's 6.9 earthquake near Arequipa rises to 5", quake, now.Add(-time.Hour))
-	if err := gr.Assign(ctx, sources[3], []*crosswire.Article{a3}); err != nil {
+	if err := gr.Assign(ctx, []*crosswire.Article{a3}); err != nil {
 		t.Fatalf("grouping after a merge: %v", err)
 	}
 	if a3.StoryID == 0 {

@@ -167,7 +167,7 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 	f.HintTTL = doc.TTL
 	out.Hint = doc.TTL
 	if p.Stories != nil && len(created) > 0 {
-		if err := p.Stories.Assign(ctx, src, created); err != nil {
+		if err := p.Stories.Assign(ctx, created); err != nil {
 			// Grouping is derived data: a failure is logged, the articles stay.
 			p.Log.Error("group articles", "feed", f.ID, "err", err)
 		}

@@ -3,8 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"crosswire"
 
@@ -83,60 +86,149 @@ func queueRefreshStories(b *pgx.Batch, ids []int64, updatedAt any) {
 	b.Queue(deleteEmptyStoriesSQL, ids)
 }
 
-// AssignArticle records the assignment, moves the article and refreshes
-// the counts and times of the story it joins and of the one it left (which
-// is deleted if that left it empty). Both stories' UpdatedAt become
-// a.AssignedAt.
-func (s *Store) AssignArticle(ctx context.Context, a crosswire.StoryAssignment) error {
-	fail := func(err error) error {
-		return fmt.Errorf("postgres: assign article %d to story %d: %w", a.ArticleID, a.StoryID, err)
+// AssignArticles records the assignments in one transaction; see
+// crosswire.StoryStore. However large the batch, it takes a fixed number
+// of round trips: the grouping job stores hundreds of decisions at once.
+func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignment) (err error) {
+	if len(as) == 0 {
+		return nil
 	}
-	terms, err := jsonList(a.Terms)
-	if err != nil {
-		return fail(err)
-	}
+	var created []*crosswire.Story
+	defer func() {
+		if err != nil {
+			// The inserts were rolled back: the caller's stories have no ID.
+			for _, st := range created {
+				st.ID = 0
+			}
+			err = fmt.Errorf("postgres: assign %d articles: %w", len(as), err)
+		}
+	}()
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	defer rollback(ctx, tx)
 
-	var old pgtype.Int8
-	if err := tx.QueryRow(ctx, `SELECT story_id FROM articles WHERE id = $1 FOR UPDATE`, a.ArticleID).Scan(&old); err != nil {
-		return fail(fmt.Errorf("article %d: %w", a.ArticleID, notFound(err)))
+	if created, err = insertNewStories(ctx, tx, as); err != nil {
+		return err
 	}
-	ids := []int64{a.StoryID}
-	if old.Valid && old.Int64 != a.StoryID {
-		ids = append(ids, old.Int64)
+	// The later assignment of an article wins; the articles' rows are
+	// locked in ID order, as every writer of stories takes them.
+	last := map[int64]int{}
+	var latest time.Time
+	for i := range as {
+		if as[i].NewStory != nil {
+			as[i].StoryID = as[i].NewStory.ID
+		}
+		last[as[i].ArticleID] = i
+		if as[i].AssignedAt.After(latest) {
+			latest = as[i].AssignedAt
+		}
 	}
-	locked, err := queryIDs(ctx, tx, lockStoriesSQL, ids)
+	articleIDs := slices.Sorted(maps.Keys(last))
+	rows, err := tx.Query(ctx, `SELECT id, story_id FROM articles WHERE id = ANY($1) ORDER BY id FOR UPDATE`, articleIDs)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	found := false
-	for _, id := range locked {
-		found = found || id == a.StoryID
+	old := map[int64]pgtype.Int8{}
+	var (
+		id    int64
+		story pgtype.Int8
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &story}, func() error { old[id] = story; return nil }); err != nil {
+		return err
 	}
-	if !found {
-		return fail(fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound))
+	stories := map[int64]bool{}
+	for _, a := range as {
+		if _, ok := old[a.ArticleID]; !ok {
+			return fmt.Errorf("article %d: %w", a.ArticleID, crosswire.ErrNotFound)
+		}
+		stories[a.StoryID] = true
+	}
+	for _, o := range old {
+		if o.Valid {
+			stories[o.Int64] = true
+		}
+	}
+	storyIDs := slices.Sorted(maps.Keys(stories))
+	locked, err := queryIDs(ctx, tx, lockStoriesSQL, storyIDs)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if _, ok := slices.BinarySearch(locked, a.StoryID); !ok {
+			return fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound)
+		}
 	}
 
+	n := len(articleIDs)
+	var (
+		storyOf = make([]int64, n)
+		scores  = make([]float64, n)
+		terms   = make([]string, n)
+		manual  = make([]bool, n)
+		at      = make([]pgtype.Timestamptz, n)
+	)
+	for k, id := range articleIDs {
+		a := as[last[id]]
+		storyOf[k], scores[k], manual[k], at[k] = a.StoryID, a.Score, a.Manual, tsValue(a.AssignedAt)
+		if terms[k], err = jsonText(a.Terms); err != nil {
+			return err
+		}
+	}
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO story_assignments (article_id, story_id, score, terms, manual, assigned_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		SELECT u.a, u.s, u.sc, NULLIF(u.t, '')::jsonb, u.m, u.at
+		FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::text[], $5::boolean[], $6::timestamptz[]) AS u(a, s, sc, t, m, at)
 		ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
 			terms = excluded.terms, manual = excluded.manual, assigned_at = excluded.assigned_at`,
-		a.ArticleID, a.StoryID, a.Score, terms, a.Manual, ts(a.AssignedAt))
-	b.Queue(`UPDATE articles SET story_id = $1 WHERE id = $2`, a.StoryID, a.ArticleID)
-	b.Queue(refreshStoriesSQL, ids, ts(a.AssignedAt))
-	b.Queue(deleteEmptyStoriesSQL, ids)
+		articleIDs, storyOf, scores, terms, manual, at)
+	b.Queue(`UPDATE articles a SET story_id = u.s FROM unnest($1::bigint[], $2::bigint[]) AS u(a, s) WHERE a.id = u.a`,
+		articleIDs, storyOf)
+	b.Queue(refreshStoriesSQL, storyIDs, ts(latest))
+	b.Queue(deleteEmptyStoriesSQL, storyIDs)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fail(err)
+		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return fail(err)
+	return tx.Commit(ctx)
+}
+
+// insertNewStories creates the batch's new stories (each distinct one
+// once) with IDs drawn from the table's identity sequence, so that one
+// statement inserts them all and the IDs are known to match.
+func insertNewStories(ctx context.Context, tx pgx.Tx, as []crosswire.StoryAssignment) ([]*crosswire.Story, error) {
+	var fresh []*crosswire.Story
+	for _, a := range as {
+		if a.NewStory != nil && a.NewStory.ID == 0 && !slices.Contains(fresh, a.NewStory) {
+			fresh = append(fresh, a.NewStory)
+		}
 	}
-	return nil
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	ids, err := queryIDs(ctx, tx, `SELECT nextval(pg_get_serial_sequence('stories', 'id')) FROM generate_series(1, $1)`, len(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("new story IDs: %w", err)
+	}
+	n := len(fresh)
+	var (
+		titles         = make([]string, n)
+		first, last, u = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+		arts, srcs     = make([]int32, n), make([]int32, n)
+	)
+	for i, st := range fresh {
+		titles[i], arts[i], srcs[i] = st.Title, int32(st.Articles), int32(st.Sources)
+		first[i], last[i], u[i] = tsValue(st.FirstAt), tsValue(st.LastAt), tsValue(st.UpdatedAt)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO stories (id, title, first_at, last_at, articles, sources, updated_at)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::integer[], $6::integer[], $7::timestamptz[])`,
+		ids, titles, first, last, arts, srcs, u); err != nil {
+		return nil, fmt.Errorf("create %d stories: %w", n, err)
+	}
+	for i, st := range fresh {
+		st.ID = ids[i]
+	}
+	return fresh, nil
 }
 
 func (s *Store) Story(ctx context.Context, id int64) (crosswire.Story, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"crosswire"
 )
@@ -25,73 +26,114 @@ func scanStory(r scanner) (crosswire.Story, error) {
 // CreateStory inserts a story with the given title, times and counts; the
 // counts are recomputed from its articles on every assignment.
 func (s *Store) CreateStory(ctx context.Context, st *crosswire.Story) error {
-	err := s.write.QueryRowContext(ctx, `INSERT INTO stories (title, first_at, last_at, articles, sources, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		st.Title, ms(st.FirstAt), ms(st.LastAt), st.Articles, st.Sources, ms(st.UpdatedAt)).Scan(&st.ID)
-	if err != nil {
-		return fmt.Errorf("sqlite: create story %q: %w", st.Title, err)
+	if err := insertStory(ctx, s.write, st); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
 }
 
-// AssignArticle records the assignment, moves the article and refreshes
-// the counts and times of the story it joins and of the one it left (which
-// is deleted if that left it empty). Both stories' UpdatedAt become
-// a.AssignedAt.
-func (s *Store) AssignArticle(ctx context.Context, a crosswire.StoryAssignment) error {
-	fail := func(err error) error {
-		return fmt.Errorf("sqlite: assign article %d to story %d: %w", a.ArticleID, a.StoryID, err)
-	}
-	terms, err := jsonList(a.Terms)
+func insertStory(ctx context.Context, q queryer, st *crosswire.Story) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO stories (title, first_at, last_at, articles, sources, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		st.Title, ms(st.FirstAt), ms(st.LastAt), st.Articles, st.Sources, ms(st.UpdatedAt)).Scan(&st.ID)
 	if err != nil {
-		return fail(err)
+		return fmt.Errorf("create story %q: %w", st.Title, err)
 	}
+	return nil
+}
+
+// AssignArticles records the assignments in one transaction; see
+// crosswire.StoryStore. Each story touched is recounted once, at the end.
+func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignment) (err error) {
+	if len(as) == 0 {
+		return nil
+	}
+	var created []*crosswire.Story
+	defer func() {
+		if err != nil {
+			// The inserts were rolled back: the caller's stories have no ID.
+			for _, st := range created {
+				st.ID = 0
+			}
+			err = fmt.Errorf("sqlite: assign %d articles: %w", len(as), err)
+		}
+	}()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	defer rollback(tx)
 
-	var old sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT story_id FROM articles WHERE id = ?`, a.ArticleID).Scan(&old)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = fmt.Errorf("article %d: %w", a.ArticleID, crosswire.ErrNotFound)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	var one int
-	err = tx.QueryRowContext(ctx, `SELECT 1 FROM stories WHERE id = ?`, a.StoryID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound)
-	}
-	if err != nil {
-		return fail(err)
-	}
-
-	if _, err := tx.ExecContext(ctx, `INSERT INTO story_assignments (article_id, story_id, score, terms, manual, assigned_at)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
-			terms = excluded.terms, manual = excluded.manual, assigned_at = excluded.assigned_at`,
-		a.ArticleID, a.StoryID, a.Score, terms, boolInt(a.Manual), ms(a.AssignedAt)); err != nil {
-		return fail(err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ArticleID); err != nil {
-		return fail(err)
-	}
-	at := ms(a.AssignedAt)
-	if err := refreshStory(ctx, tx, a.StoryID, at); err != nil {
-		return fail(err)
-	}
-	if old.Valid && old.Int64 != a.StoryID {
-		if err := refreshStory(ctx, tx, old.Int64, at); err != nil {
-			return fail(err)
+	var (
+		touched []int64 // stories to recount, in first-touched order
+		seen    = map[int64]bool{}
+		latest  time.Time
+	)
+	touch := func(id int64) {
+		if !seen[id] {
+			seen[id] = true
+			touched = append(touched, id)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fail(err)
+	for i := range as {
+		a := &as[i]
+		if n := a.NewStory; n != nil && n.ID == 0 {
+			if err := insertStory(ctx, tx, n); err != nil {
+				return err
+			}
+			created = append(created, n)
+			seen[n.ID] = true // exists: touch skips the existence check
+			touched = append(touched, n.ID)
+		}
+		if a.NewStory != nil {
+			a.StoryID = a.NewStory.ID
+		}
+		if a.AssignedAt.After(latest) {
+			latest = a.AssignedAt
+		}
+		var old sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT story_id FROM articles WHERE id = ?`, a.ArticleID).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = fmt.Errorf("article %d: %w", a.ArticleID, crosswire.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if !seen[a.StoryID] {
+			var one int
+			err = tx.QueryRowContext(ctx, `SELECT 1 FROM stories WHERE id = ?`, a.StoryID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+			touch(a.StoryID)
+		}
+		if old.Valid {
+			touch(old.Int64)
+		}
+		terms, err := jsonList(a.Terms)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_assignments (article_id, story_id, score, terms, manual, assigned_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
+				terms = excluded.terms, manual = excluded.manual, assigned_at = excluded.assigned_at`,
+			a.ArticleID, a.StoryID, a.Score, terms, boolInt(a.Manual), ms(a.AssignedAt)); err != nil {
+			return fmt.Errorf("article %d to story %d: %w", a.ArticleID, a.StoryID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ArticleID); err != nil {
+			return fmt.Errorf("article %d to story %d: %w", a.ArticleID, a.StoryID, err)
+		}
 	}
-	return nil
+	for _, id := range touched {
+		if err := refreshStory(ctx, tx, id, ms(latest)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // refreshStory recomputes a story's counts and times from its articles and

@@ -378,9 +378,7 @@ func testArticleQueries(t *testing.T, s crosswire.Store) {
 		default:
 			continue
 		}
-		if err := s.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: a.ID, StoryID: story, AssignedAt: t0}); err != nil {
-			t.Fatalf("AssignArticle: %v", err)
-		}
+		assign(t, s, crosswire.StoryAssignment{ArticleID: a.ID, StoryID: story, AssignedAt: t0})
 		a.StoryID = story
 	}
 

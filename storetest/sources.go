@@ -209,9 +209,7 @@ func testDeleteSourceCascades(t *testing.T, s crosswire.Store) {
 		{ArticleID: g1.ID, StoryID: shared.ID, Score: 1, AssignedAt: t0},
 		{ArticleID: k1.ID, StoryID: shared.ID, Score: 0.5, AssignedAt: t0},
 	} {
-		if err := s.AssignArticle(ctx, a); err != nil {
-			t.Fatalf("AssignArticle: %v", err)
-		}
+		assign(t, s, a)
 	}
 
 	if err := s.DeleteSource(ctx, "gone"); err != nil {

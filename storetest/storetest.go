@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) crosswire.Store) {
 		{"CreateStoryAndAssign", testCreateStoryAndAssign},
 		{"AssignMovesArticle", testAssignMovesArticle},
 		{"AssignNotFound", testAssignNotFound},
+		{"AssignBatch", testAssignBatch},
 		{"StoriesQuery", testStoriesQuery},
 		{"ClearAutomaticAssignments", testClearAutomaticAssignments},
 		{"NewRevisionRefreshesStory", testNewRevisionRefreshesStory},

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,8 +24,8 @@ func createStory(t testing.TB, s crosswire.Store, title string) crosswire.Story 
 
 func assign(t testing.TB, s crosswire.Store, a crosswire.StoryAssignment) {
 	t.Helper()
-	if err := s.AssignArticle(context.Background(), a); err != nil {
-		t.Fatalf("AssignArticle(%d -> %d): %v", a.ArticleID, a.StoryID, err)
+	if err := s.AssignArticles(context.Background(), []crosswire.StoryAssignment{a}); err != nil {
+		t.Fatalf("AssignArticles(%d -> %d): %v", a.ArticleID, a.StoryID, err)
 	}
 }
 
@@ -165,10 +166,25 @@ func testAssignNotFound(t *testing.T, s crosswire.Store) {
 	a := article(src, 0, "a", "A", at(-time.Hour), t0)
 	save(t, s, a)
 	st := createStory(t, s, "st")
-	err := s.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: a.ID + 1000, StoryID: st.ID, AssignedAt: t0})
-	wantNotFound(t, "AssignArticle(unknown article)", err)
-	err = s.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: a.ID, StoryID: st.ID + 1000, AssignedAt: t0})
-	wantNotFound(t, "AssignArticle(unknown story)", err)
+	err := s.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: a.ID + 1000, StoryID: st.ID, AssignedAt: t0}})
+	wantNotFound(t, "AssignArticles(unknown article)", err)
+	err = s.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: a.ID, StoryID: st.ID + 1000, AssignedAt: t0}})
+	wantNotFound(t, "AssignArticles(unknown story)", err)
+
+	// A batch is all or nothing: the good assignment and the new story
+	// before the unknown article are not stored either.
+	fresh := &crosswire.Story{Title: "fresh", UpdatedAt: t0}
+	err = s.AssignArticles(ctx, []crosswire.StoryAssignment{
+		{ArticleID: a.ID, NewStory: fresh, AssignedAt: t0},
+		{ArticleID: a.ID + 1000, StoryID: st.ID, AssignedAt: t0},
+	})
+	wantNotFound(t, "AssignArticles(batch with an unknown article)", err)
+	if fresh.ID != 0 {
+		t.Errorf("a rolled-back new story kept ID %d", fresh.ID)
+	}
+	if list, _ := s.Stories(ctx, crosswire.StoryQuery{}); len(list) != 1 || list[0].ID != st.ID {
+		t.Errorf("stories after a failed batch = %+v, want only %d", list, st.ID)
+	}
 	if got := getArticle(t, s, a.ID); got.StoryID != 0 {
 		t.Errorf("failed assignment left StoryID %d", got.StoryID)
 	}
@@ -347,13 +363,88 @@ func testUngroupedArticles(t *testing.T, s crosswire.Store) {
 	assign(t, s, crosswire.StoryAssignment{ArticleID: arts[1].ID, StoryID: x.ID, AssignedAt: t0})
 	list := func(after int64, limit int) []int64 {
 		t.Helper()
-		ids, err := s.UngroupedArticles(ctx, after, limit)
+		arts, err := s.UngroupedArticles(ctx, after, limit)
 		if err != nil {
 			t.Fatalf("UngroupedArticles: %v", err)
 		}
+		var ids []int64
+		for _, a := range arts {
+			if a.StoryID != 0 {
+				t.Errorf("UngroupedArticles listed article %d of story %d", a.ID, a.StoryID)
+			}
+			ids = append(ids, a.ID)
+		}
 		return ids
+	}
+	if got, err := s.UngroupedArticles(ctx, 0, 1); err != nil || len(got) != 1 {
+		t.Fatalf("UngroupedArticles(0, 1) = %d articles, %v", len(got), err)
+	} else {
+		want := getArticle(t, s, arts[0].ID)
+		checkEqual(t, "ungrouped article, whole", got[0], want)
 	}
 	checkEqual(t, "all ungrouped, oldest first", list(0, 10), []int64{arts[0].ID, arts[2].ID, arts[3].ID})
 	checkEqual(t, "limit", list(0, 2), []int64{arts[0].ID, arts[2].ID})
 	checkEqual(t, "after a cursor", list(arts[2].ID, 10), []int64{arts[3].ID})
+}
+
+func testAssignBatch(t *testing.T, s crosswire.Store) {
+	ctx := context.Background()
+	a := putSource(t, s, "a")
+	b := putSource(t, s, "b")
+	a1 := article(a, 0, "a1", "One", at(-3*time.Hour), t0)
+	a2 := article(a, 0, "a2", "Two", at(-2*time.Hour), t0)
+	b1 := article(b, 0, "b1", "Three", at(-time.Hour), t0)
+	b2 := article(b, 0, "b2", "Four", at(-30*time.Minute), t0)
+	save(t, s, a1, a2)
+	save(t, s, b1, b2)
+	x := createStory(t, s, "x")
+	assign(t, s, crosswire.StoryAssignment{ArticleID: b2.ID, StoryID: x.ID, AssignedAt: t0})
+
+	// Two new stories, one shared by two assignments; b2 leaves x (which
+	// is deleted, empty); a2 is assigned twice and the later one stands.
+	n1 := &crosswire.Story{Title: "n1", UpdatedAt: t0}
+	n2 := &crosswire.Story{Title: "n2", UpdatedAt: t0}
+	batch := []crosswire.StoryAssignment{
+		{ArticleID: a1.ID, NewStory: n1, Score: 1, Terms: []string{"one"}, AssignedAt: at(time.Hour)},
+		{ArticleID: b1.ID, NewStory: n1, Score: 0.5, AssignedAt: at(time.Hour)},
+		{ArticleID: a2.ID, NewStory: n2, Score: 1, AssignedAt: at(time.Hour)},
+		{ArticleID: b2.ID, StoryID: 0, NewStory: n2, Score: 0.25, AssignedAt: at(2 * time.Hour)},
+		{ArticleID: a2.ID, NewStory: n1, Score: 0.75, AssignedAt: at(time.Hour)},
+	}
+	if err := s.AssignArticles(ctx, batch); err != nil {
+		t.Fatalf("AssignArticles: %v", err)
+	}
+	if n1.ID == 0 || n2.ID == 0 || n1.ID == n2.ID {
+		t.Fatalf("new story IDs %d, %d", n1.ID, n2.ID)
+	}
+	for i, as := range batch {
+		if want := as.NewStory.ID; as.StoryID != want {
+			t.Errorf("batch[%d].StoryID = %d, want %d", i, as.StoryID, want)
+		}
+	}
+	checkEqual(t, "shared new story", getStory(t, s, n1.ID), crosswire.Story{ID: n1.ID, Title: "n1",
+		FirstAt: at(-3 * time.Hour), LastAt: at(-time.Hour), Articles: 3, Sources: 2, UpdatedAt: at(2 * time.Hour)})
+	checkEqual(t, "second new story", getStory(t, s, n2.ID), crosswire.Story{ID: n2.ID, Title: "n2",
+		FirstAt: at(-30 * time.Minute), LastAt: at(-30 * time.Minute), Articles: 1, Sources: 1, UpdatedAt: at(2 * time.Hour)})
+	_, err := s.Story(ctx, x.ID)
+	wantNotFound(t, "story left empty by the batch", err)
+	if got, _ := s.Assignment(ctx, a2.ID); got.StoryID != n1.ID || got.Score != 0.75 {
+		t.Errorf("twice-assigned article: %+v, want story %d score 0.75", got, n1.ID)
+	}
+	if got, _ := s.Assignment(ctx, a1.ID); !slices.Equal(got.Terms, []string{"one"}) {
+		t.Errorf("terms of a1's assignment = %q", got.Terms)
+	}
+	for _, c := range []struct {
+		art   *crosswire.Article
+		story int64
+	}{{a1, n1.ID}, {a2, n1.ID}, {b1, n1.ID}, {b2, n2.ID}} {
+		if got := getArticle(t, s, c.art.ID); got.StoryID != c.story {
+			t.Errorf("article %s: StoryID %d, want %d", c.art.Key, got.StoryID, c.story)
+		}
+	}
+
+	// An empty batch is no error and stores nothing.
+	if err := s.AssignArticles(ctx, nil); err != nil {
+		t.Errorf("AssignArticles(nil) = %v", err)
+	}
 }

@@ -42,24 +42,27 @@ func Merge(ctx context.Context, st ManualStore, into int64, from []int64, now ti
 		}
 		ids = append(ids, id)
 	}
+	var batch []crosswire.StoryAssignment
 	for _, id := range ids {
 		arts, err := st.Articles(ctx, crosswire.ArticleQuery{StoryID: id})
 		if err != nil {
-			return moved, fmt.Errorf("merge story %d: %w", id, err)
+			return 0, fmt.Errorf("merge story %d: %w", id, err)
 		}
 		if len(arts) == 0 {
-			return moved, fmt.Errorf("merge story %d: %w", id, crosswire.ErrNotFound)
+			return 0, fmt.Errorf("merge story %d: %w", id, crosswire.ErrNotFound)
 		}
 		for _, a := range arts {
-			if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
+			batch = append(batch, crosswire.StoryAssignment{
 				ArticleID: a.ID, StoryID: into, Score: 1, Terms: []string{ManualMerge}, Manual: true, AssignedAt: now,
-			}); err != nil {
-				return moved, fmt.Errorf("merge article %d into story %d: %w", a.ID, into, err)
-			}
+			})
 			if id != into {
 				moved++
 			}
 		}
+	}
+	// One batch: a merge that fails half way leaves nothing moved.
+	if err := st.AssignArticles(ctx, batch); err != nil {
+		return 0, fmt.Errorf("merge into story %d: %w", into, err)
 	}
 	return moved, nil
 }
@@ -76,21 +79,15 @@ func Split(ctx context.Context, st ManualStore, articleIDs []int64, now time.Tim
 	if err != nil {
 		return 0, fmt.Errorf("split article %d: %w", articleIDs[0], err)
 	}
-	for _, id := range articleIDs[1:] {
-		if _, err := st.Article(ctx, id); err != nil {
-			return 0, fmt.Errorf("split article %d: %w", id, err)
+	s := &crosswire.Story{Title: first.Title, FirstAt: first.DisplayTime(), LastAt: first.DisplayTime(), UpdatedAt: now}
+	batch := make([]crosswire.StoryAssignment, len(articleIDs))
+	for i, id := range articleIDs {
+		batch[i] = crosswire.StoryAssignment{
+			ArticleID: id, NewStory: s, Score: 1, Terms: []string{ManualSplit}, Manual: true, AssignedAt: now,
 		}
 	}
-	s := crosswire.Story{Title: first.Title, FirstAt: first.DisplayTime(), LastAt: first.DisplayTime(), UpdatedAt: now}
-	if err := st.CreateStory(ctx, &s); err != nil {
+	if err := st.AssignArticles(ctx, batch); err != nil {
 		return 0, fmt.Errorf("split: %w", err)
-	}
-	for _, id := range articleIDs {
-		if err := st.AssignArticle(ctx, crosswire.StoryAssignment{
-			ArticleID: id, StoryID: s.ID, Score: 1, Terms: []string{ManualSplit}, Manual: true, AssignedAt: now,
-		}); err != nil {
-			return 0, fmt.Errorf("split article %d: %w", id, err)
-		}
 	}
 	return s.ID, nil
 }

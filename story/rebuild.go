@@ -291,9 +291,9 @@ func (w *rebuildWriter) write(ctx context.Context, p placed) error {
 		w.opened.push(openedLabel{p.d.Story, p.at})
 		w.prog.Stories++
 	}
-	err := w.st.AssignArticle(ctx, crosswire.StoryAssignment{
+	err := w.st.AssignArticles(ctx, []crosswire.StoryAssignment{{
 		ArticleID: p.id, StoryID: id, Score: p.d.Score, Terms: p.d.Terms, AssignedAt: w.now(),
-	})
+	}})
 	if err != nil {
 		return fmt.Errorf("assign article %d to story %d: %w", p.id, id, err)
 	}

@@ -112,12 +112,12 @@ func buildHub(t *testing.T) string {
 	s2 := crosswire.Story{Title: "Weather", UpdatedAt: t0}
 	must("CreateStory", st.CreateStory(ctx, &s1))
 	must("CreateStory", st.CreateStory(ctx, &s2))
-	must("AssignArticle", st.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: a1.ID, StoryID: s1.ID, Score: 1,
-		Terms: []string{"minister", "resigns"}, AssignedAt: at(time.Minute)}))
-	must("AssignArticle", st.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: b1.ID, StoryID: s1.ID, Score: 0.4125,
-		Manual: true, AssignedAt: at(2 * time.Minute)}))
-	must("AssignArticle", st.AssignArticle(ctx, crosswire.StoryAssignment{ArticleID: b2.ID, StoryID: s2.ID, Score: 1,
-		AssignedAt: at(3 * time.Minute)}))
+	must("AssignArticles", st.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: a1.ID, StoryID: s1.ID, Score: 1,
+		Terms: []string{"minister", "resigns"}, AssignedAt: at(time.Minute)}}))
+	must("AssignArticles", st.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: b1.ID, StoryID: s1.ID, Score: 0.4125,
+		Manual: true, AssignedAt: at(2 * time.Minute)}}))
+	must("AssignArticles", st.AssignArticles(ctx, []crosswire.StoryAssignment{{ArticleID: b2.ID, StoryID: s2.ID, Score: 1,
+		AssignedAt: at(3 * time.Minute)}}))
 
 	must("PutMedia", st.PutMedia(ctx, crosswire.Media{URL: "https://alpha.example/img/a1.jpg",
 		File: "0f3a.jpg", ContentType: "image/jpeg", Size: 48211, FetchedAt: at(time.Minute)}))

@@ -120,7 +120,7 @@ func (f *fixture) story(title string, arts ...*crosswire.Article) int64 {
 		f.t.Fatal(err)
 	}
 	for _, a := range arts {
-		if err := f.store.AssignArticle(f.ctx, crosswire.StoryAssignment{ArticleID: a.ID, StoryID: st.ID, Score: 1, AssignedAt: f.now()}); err != nil {
+		if err := f.store.AssignArticles(f.ctx, []crosswire.StoryAssignment{{ArticleID: a.ID, StoryID: st.ID, Score: 1, AssignedAt: f.now()}}); err != nil {
 			f.t.Fatal(err)
 		}
 		a.StoryID = st.ID

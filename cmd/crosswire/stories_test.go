@@ -250,7 +250,7 @@ func TestStoriesRebuildLikeLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range f.arts {
-		if err := live.Assign(ctx, f.srcOf[a.ID], []*crosswire.Article{a}); err != nil {
+		if err := live.Assign(ctx, []*crosswire.Article{a}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -289,7 +289,7 @@ func TestStoriesRebuildLikeLive(t *testing.T) {
 	if _, err := f.st.SaveArticles(ctx, []*crosswire.Article{next}); err != nil {
 		t.Fatal(err)
 	}
-	if err := restarted.Assign(ctx, src, []*crosswire.Article{next}); err != nil {
+	if err := restarted.Assign(ctx, []*crosswire.Article{next}); err != nil {
 		t.Fatal(err)
 	}
 	if next.StoryID != storyOf[5] {
