@@ -176,9 +176,9 @@ func (r *report) writeIngest(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
-// writePhases splits the worker rounds: River's scheduler tick before the
-// first request (an artefact of triggering a whole round at once), the
-// polls themselves, and grouping catching up.
+// writePhases splits the worker rounds: the wait for the first request
+// (the workers fetching the jobs the trigger made available), the polls
+// themselves, and grouping catching up.
 func (r *report) writePhases(w io.Writer) {
 	var rows []string
 	for _, s := range r.scenarios {
@@ -199,7 +199,7 @@ func (r *report) writePhases(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "\n## Worker rounds, phase by phase\n\n")
-	fmt.Fprintf(w, "Trigger to first request (River's scheduler tick, up to 5 s; none for cold, whose jobs are inserted available), first request to every poll recorded (the rates are over this phase), and from there until grouping caught up.\n\n")
+	fmt.Fprintf(w, "Trigger to first request (the workers fetching the jobs the trigger made available), first request to every poll recorded (the rates are over this phase), and from there until grouping caught up.\n\n")
 	fmt.Fprintf(w, "| store | feeds | latency | round | to first request s | polling s | feeds/s | new articles/s | grouping tail s |\n|---|---:|---:|---|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintln(w, strings.Join(rows, "\n"))
 }

@@ -70,9 +70,8 @@ func (w *worker) cpu() time.Duration {
 // A round starts at its trigger: for the cold round, the start of the
 // workers (the import left every feed due, and each worker gives every
 // feed without a job one at start); for the others, every feed made due at
-// once, by moving the feeds' next poll and their scheduled poll jobs to
-// now, after which River's own scheduler makes the jobs available (within
-// its 5 s tick). A round ends when the store has recorded a poll of every
+// once, by moving the feeds' next poll to now and their scheduled poll
+// jobs to available (see triggerRound). A round ends when the store has recorded a poll of every
 // feed since the trigger (last_poll_at; a failed poll counts, and is
 // reported), no poll job is left available or running (each has inserted
 // its successor, which the next trigger moves), and no article is left
@@ -168,8 +167,9 @@ func (h *harness) workerRounds(ctx context.Context, sc *scenario, fm *farm, cfg,
 }
 
 // triggerRound makes every feed due now: the feeds' next poll and their
-// poll jobs' scheduled time. River's scheduler moves the jobs to
-// available (and wakes the workers) at its next tick.
+// poll jobs, which it moves to available and announces on River's insert
+// channel, as River's scheduler would at its next tick (up to 5 s away:
+// a wait that belongs to no round).
 func (p *pgBench) triggerRound(ctx context.Context, now time.Time) error {
 	tx, err := p.conn.Begin(ctx)
 	if err != nil {
@@ -179,7 +179,10 @@ func (p *pgBench) triggerRound(ctx context.Context, now time.Time) error {
 	if _, err := tx.Exec(ctx, `UPDATE feeds SET next_poll_at = $1`, now); err != nil {
 		return fmt.Errorf("trigger round: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE river_job SET scheduled_at = $1 WHERE kind = 'poll_feed' AND state = 'scheduled'`, now); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE river_job SET scheduled_at = $1, state = 'available' WHERE kind = 'poll_feed' AND state = 'scheduled'`, now); err != nil {
+		return fmt.Errorf("trigger round: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_notify('river_insert', '{"queue": "poll"}')`); err != nil {
 		return fmt.Errorf("trigger round: %w", err)
 	}
 	return tx.Commit(ctx)

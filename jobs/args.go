@@ -1,8 +1,6 @@
 package jobs
 
 import (
-	"time"
-
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -58,30 +56,21 @@ func (PollArgs) InsertOpts() river.InsertOpts {
 	}
 }
 
-// GroupArgs assigns every article not yet in a story. It carries nothing:
-// the job reads what is ungrouped when it runs, so one run covers every
-// poll that asked for it.
-type GroupArgs struct{}
+// GroupArgs assigns every article not yet in a story. The job reads what
+// is ungrouped when it runs, so one run covers every poll that asked for
+// it. Unique by its argument, it has two slots (see requestGroup), so at
+// most two group jobs are ever queued.
+type GroupArgs struct {
+	FollowUp bool `json:"follow_up,omitempty"`
+}
 
 func (GroupArgs) Kind() string { return KindGroup }
-
-// groupPeriod is the unique period of group jobs. Polls that store new
-// articles insert a group job scheduled at the start of the next period,
-// so all of them in one period share one job, and a job that is already
-// running (its period has begun) never swallows the request of an article
-// stored after its last read.
-const groupPeriod = time.Second
 
 func (GroupArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{
 		Queue:      QueueGroup,
-		UniqueOpts: river.UniqueOpts{ByPeriod: groupPeriod, ByState: activeStates},
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates},
 	}
-}
-
-// groupAt is when a group job asked for at now runs: the next period.
-func groupAt(now time.Time) time.Time {
-	return now.Truncate(groupPeriod).Add(groupPeriod)
 }
 
 // ReconcileArgs gives a poll job to every feed of an unpaused source that

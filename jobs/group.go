@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +26,9 @@ const (
 	grouperRetry  = 5 * time.Second
 	notGrouperFor = 10 * time.Second
 )
+
+// groupQueue has one worker: grouping runs in one process at a time.
+var groupQueue = river.QueueConfig{MaxWorkers: 1}
 
 type groupWorker[TTx any] struct {
 	river.WorkerDefaults[GroupArgs]
@@ -54,9 +56,15 @@ func (w *groupWorker[TTx]) Work(ctx context.Context, job *river.Job[GroupArgs]) 
 		return err
 	}
 	if more {
-		return c.requestGrouping(ctx)
+		if err := c.requestGrouping(ctx); err != nil {
+			return err
+		}
 	}
-	return nil
+	// Completed now rather than by River's batching completer a moment
+	// later, while the queue's worker may already run the next group job:
+	// until then this row would still read running, and a request finding
+	// both slots' jobs running would be dropped (see requestGroup).
+	return c.be.inTx(ctx, func(tx TTx) error { return c.be.completeTx(ctx, tx, job.JobRow) })
 }
 
 // grouper returns this process's grouping state, building it when the
@@ -86,59 +94,25 @@ func (c *core[TTx]) grouper(ctx context.Context) (*ingest.Grouping, error) {
 // none is left or the deadline passes (more is then true).
 func (c *core[TTx]) groupPending(ctx context.Context, g *ingest.Grouping, deadline time.Time) (n int, more bool, err error) {
 	st := c.opt.Store
-	sources := map[int64]crosswire.Source{}
 	var after int64 // a cursor, so an article that stays ungrouped is read once
 	for {
-		ids, err := c.opt.Store.UngroupedArticles(ctx, after, groupBatch)
+		batch, err := st.UngroupedArticles(ctx, after, groupBatch)
 		if err != nil {
 			return n, false, fmt.Errorf("list ungrouped articles: %w", err)
 		}
-		if len(ids) == 0 {
+		if len(batch) == 0 {
 			return n, false, nil
 		}
-		var run []*crosswire.Article // consecutive articles of one source
-		flush := func() error {
-			if len(run) == 0 {
-				return nil
-			}
-			src, ok := sources[run[0].SourceID]
-			if !ok {
-				s, err := st.SourceByID(ctx, run[0].SourceID)
-				if err != nil {
-					return fmt.Errorf("source of article %d: %w", run[0].ID, err)
-				}
-				src, sources[s.ID] = s, s
-			}
-			if err := g.Assign(ctx, src, run); err != nil {
-				return err
-			}
-			n += len(run)
-			run = run[:0]
-			return nil
+		after = batch[len(batch)-1].ID
+		run := make([]*crosswire.Article, len(batch))
+		for i := range batch {
+			run[i] = &batch[i]
 		}
-		after = ids[len(ids)-1]
-		for _, id := range ids {
-			a, err := st.Article(ctx, id)
-			if errors.Is(err, crosswire.ErrNotFound) {
-				continue // deleted with its source meanwhile
-			}
-			if err != nil {
-				return n, false, fmt.Errorf("load article %d: %w", id, err)
-			}
-			if a.StoryID != 0 {
-				continue
-			}
-			if len(run) > 0 && run[0].SourceID != a.SourceID {
-				if err := flush(); err != nil {
-					return n, false, err
-				}
-			}
-			run = append(run, &a)
-		}
-		if err := flush(); err != nil {
+		if err := g.Assign(ctx, run); err != nil {
 			return n, false, err
 		}
-		if len(ids) < groupBatch {
+		n += len(run)
+		if len(batch) < groupBatch {
 			return n, false, nil
 		}
 		if !c.opt.Now().Before(deadline) {
@@ -164,7 +138,7 @@ func (c *core[TTx]) claimGrouper(ctx context.Context) {
 			c.log.Warn("claim grouper", "err", err)
 		}
 		if g != nil {
-			if err := c.client.Queues().Add(QueueGroup, river.QueueConfig{MaxWorkers: 1}); err != nil {
+			if err := c.client.Queues().Add(QueueGroup, groupQueue); err != nil {
 				c.log.Error("add group queue", "err", err)
 			} else {
 				c.log.Info("this process groups articles into stories")

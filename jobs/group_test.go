@@ -145,3 +145,54 @@ func TestPollRequestsGrouping(t *testing.T) {
 		})
 	})
 }
+
+// TestGroupRequestsNeverLost: requests made while a group job runs, and
+// right after it finished, are each honoured without a sweep: every article
+// stored before a request ends up in a story.
+func TestGroupRequestsNeverLost(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		st := e.store
+		src := crosswire.Source{Slug: "wire", Name: "wire", Republish: true, CreatedAt: time.Now()}
+		if err := st.PutSource(ctx, &src); err != nil {
+			t.Fatal(err)
+		}
+		r := e.open(t, Options{Policy: hourly, NewGrouping: grouping(st), GroupSweepEvery: -1})
+		start(t, r)
+		var all []*crosswire.Article
+		for round := range 12 {
+			s := src
+			s.Slug = fmt.Sprintf("wire%d", round) // distinct article keys
+			all = append(all, saveArticles(t, st, s, fmt.Sprintf("Report %d on the harbour fire", round), fmt.Sprintf("Budget vote %d delayed", round))...)
+			if err := r.impl.requestGrouping(ctx); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(round%4) * 15 * time.Millisecond)
+		}
+		defer func() {
+			if !t.Failed() {
+				return
+			}
+			rows, _ := r.impl.listJobs(ctx, KindGroup)
+			for _, j := range rows {
+				t.Logf("job %d %s args %s created %s attempted %v finalized %v", j.ID, j.State, j.EncodedArgs, j.CreatedAt.Format("05.000"), j.AttemptedAt, j.FinalizedAt)
+			}
+			for _, a := range all {
+				got, _ := st.Article(ctx, a.ID)
+				t.Logf("article %d story %d", a.ID, got.StoryID)
+			}
+		}()
+		waitFor(t, "every requested article to be grouped", 20*time.Second, func() bool {
+			for _, a := range all {
+				got, err := st.Article(ctx, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.StoryID == 0 {
+					return false
+				}
+			}
+			return true
+		})
+	})
+}

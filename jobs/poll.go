@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"crosswire"
 )
@@ -115,15 +116,17 @@ func (c *core[TTx]) reschedule(ctx context.Context, job *river.Job[PollArgs], ne
 // unique states include running.
 func (c *core[TTx]) complete(ctx context.Context, job *river.Job[PollArgs], next time.Time, group bool) error {
 	err := c.be.inTx(ctx, func(tx TTx) error {
-		if err := c.be.completeTx(ctx, tx, job); err != nil {
+		if err := c.be.completeTx(ctx, tx, job.JobRow); err != nil {
 			return fmt.Errorf("complete: %w", err)
 		}
 		if _, err := c.client.InsertTx(ctx, tx, PollArgs{FeedID: job.Args.FeedID}, scheduledAt(next, c.opt.Now())); err != nil {
 			return fmt.Errorf("schedule next poll: %w", err)
 		}
 		if group {
-			if _, err := c.client.InsertTx(ctx, tx, GroupArgs{}, &river.InsertOpts{ScheduledAt: groupAt(c.opt.Now())}); err != nil {
-				return fmt.Errorf("request grouping: %w", err)
+			if err := requestGroup(func(args GroupArgs) (*rivertype.JobInsertResult, error) {
+				return c.client.InsertTx(ctx, tx, args, nil)
+			}); err != nil {
+				return err
 			}
 		}
 		return nil

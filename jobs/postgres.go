@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // NewPostgres makes a Runner whose River tables live in the store's
@@ -92,8 +93,8 @@ func (b *pgBackend) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, b.pool, fn)
 }
 
-func (b *pgBackend) completeTx(ctx context.Context, tx pgx.Tx, job *river.Job[PollArgs]) error {
-	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+func (b *pgBackend) completeTx(ctx context.Context, tx pgx.Tx, row *rivertype.JobRow) error {
+	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, &river.Job[rowOnly]{JobRow: row})
 	return err
 }
 

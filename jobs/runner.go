@@ -157,7 +157,7 @@ type backend[TTx any] interface {
 	// inTx runs fn in a transaction of River's pool and commits it.
 	inTx(ctx context.Context, fn func(tx TTx) error) error
 	// completeTx marks a running job completed inside tx.
-	completeTx(ctx context.Context, tx TTx, job *river.Job[PollArgs]) error
+	completeTx(ctx context.Context, tx TTx, row *rivertype.JobRow) error
 	// unscheduledFeeds lists the feeds of unpaused sources without an
 	// active poll job, in one query.
 	unscheduledFeeds(ctx context.Context) ([]feedDue, error)
@@ -237,7 +237,7 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	}
 	if opt.NewGrouping != nil && be.grouperLock().local() {
 		// One process: it is the grouper from the start.
-		queues[QueueGroup] = river.QueueConfig{MaxWorkers: 1}
+		queues[QueueGroup] = groupQueue
 	}
 	var periodic []*river.PeriodicJob
 	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(opt.ReconcileEvery),
@@ -311,7 +311,28 @@ func (c *core[TTx]) stop(ctx context.Context) error {
 }
 
 func (c *core[TTx]) requestGrouping(ctx context.Context) error {
-	_, err := c.client.Insert(ctx, GroupArgs{}, &river.InsertOpts{ScheduledAt: groupAt(c.opt.Now())})
+	return requestGroup(func(args GroupArgs) (*rivertype.JobInsertResult, error) {
+		return c.client.Insert(ctx, args, nil)
+	})
+}
+
+// rowOnly lets completeTx hand any job to river.JobCompleteTx, which
+// reads only its row.
+type rowOnly struct{}
+
+func (rowOnly) Kind() string { return "" }
+
+// requestGroup asks for a group job after new articles were stored. When
+// the first slot's job already exists it may be running past its last read
+// of the ungrouped articles, so the request takes the follow-up slot, whose
+// job waits for the queue's one worker. One of the two is always still to
+// read: they never run at once, and a group job marks itself completed
+// before the worker takes the next, which frees its slot.
+func requestGroup(insert func(GroupArgs) (*rivertype.JobInsertResult, error)) error {
+	res, err := insert(GroupArgs{})
+	if err == nil && res.UniqueSkippedAsDuplicate {
+		_, err = insert(GroupArgs{FollowUp: true})
+	}
 	if err != nil {
 		return fmt.Errorf("jobs: request grouping: %w", err)
 	}

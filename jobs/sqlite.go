@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"crosswire/sqlite"
 )
@@ -98,8 +99,8 @@ func (b *sqliteBackend) inTx(ctx context.Context, fn func(tx *sql.Tx) error) err
 	return tx.Commit()
 }
 
-func (b *sqliteBackend) completeTx(ctx context.Context, tx *sql.Tx, job *river.Job[PollArgs]) error {
-	_, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job)
+func (b *sqliteBackend) completeTx(ctx context.Context, tx *sql.Tx, row *rivertype.JobRow) error {
+	_, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, &river.Job[rowOnly]{JobRow: row})
 	return err
 }
 

@@ -44,8 +44,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// CROSSWIRE_CPUPROFILE=FILE profiles any command (benchmarks, tuning).
 	stopProfile := startCPUProfile(os.Getenv("CROSSWIRE_CPUPROFILE"))
+	// CROSSWIRE_MEMPROFILE=FILE writes a heap profile at exit: its in-use
+	// figures are those of the last collection, while the command's data
+	// was still live.
 	code := run(ctx, stdio{os.Stdout, os.Stderr}, os.Args[1:])
 	stopProfile()
+	writeHeapProfile(os.Getenv("CROSSWIRE_MEMPROFILE"))
 	stop()
 	os.Exit(code)
 }
@@ -67,6 +71,22 @@ func startCPUProfile(path string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+func writeHeapProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.WriteHeapProfile(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "crosswire: heap profile: %v\n", err)
 	}
 }
 
