@@ -17,7 +17,9 @@ import (
 const Window = 72 * time.Hour
 
 // Grouping assigns newly stored articles to stories with the same grouper
-// that `crosswire stories group` uses offline. The grouper's labels are
+// that `crosswire stories group` uses offline. It runs in one process at a
+// time (the grouping job's, or `crosswire fetch`), after the polls:
+// GroupPending reads what they stored in no story. The grouper's labels are
 // either "s<storyID>" (stories loaded from the store) or the decimal ID of
 // the story's first article (stories created since start).
 type Grouping struct {
@@ -74,6 +76,40 @@ func (gr *Grouping) item(ctx context.Context, a crosswire.Article) (story.Item, 
 		gr.slugs[a.SourceID] = slug
 	}
 	return story.ArticleItem(a, slug), nil
+}
+
+// groupBatch is how many articles GroupPending reads and stores at once.
+const groupBatch = 500
+
+// GroupPending assigns the articles in no story to stories, oldest first,
+// in batches, until none is left or the deadline passes (zero: none), when
+// more is true.
+func (gr *Grouping) GroupPending(ctx context.Context, deadline time.Time) (n int, more bool, err error) {
+	var after int64 // a cursor, so an article that stays ungrouped is read once
+	for {
+		batch, err := gr.store.UngroupedArticles(ctx, after, groupBatch)
+		if err != nil {
+			return n, false, fmt.Errorf("list ungrouped articles: %w", err)
+		}
+		if len(batch) == 0 {
+			return n, false, nil
+		}
+		after = batch[len(batch)-1].ID
+		run := make([]*crosswire.Article, len(batch))
+		for i := range batch {
+			run[i] = &batch[i]
+		}
+		if err := gr.Assign(ctx, run); err != nil {
+			return n, false, err
+		}
+		n += len(run)
+		if len(batch) < groupBatch {
+			return n, false, nil
+		}
+		if !deadline.IsZero() && !gr.now().Before(deadline) {
+			return n, true, nil
+		}
+	}
 }
 
 // Assign groups freshly created articles, in the order given, and records

@@ -1,7 +1,8 @@
 // Package ingest is one feed poll end to end: fetch, parse, identify,
-// sanitize, fetch the full text of teasers and mirror images (fulltext.go),
-// store and group. The scheduler and `crosswire fetch` both call Poll, so
-// the demo's local files and the web's feeds take the same path.
+// sanitize, fetch the full text of teasers and mirror images (fulltext.go)
+// and store. The poll job and `crosswire fetch` both call Poll, so the
+// demo's local files and the web's feeds take the same path. Grouping
+// (group.go) is the next stage: it reads what polls stored in no story.
 // RevisitDue (revisit.go) fetches archived articles' pages again on a
 // schedule after publication: silent edits become revisions, removed
 // pages are marked.
@@ -30,7 +31,6 @@ type Fetcher interface {
 type Pipeline struct {
 	Store   crosswire.Store
 	Fetcher Fetcher
-	Stories *Grouping // nil: articles are not grouped
 	Now     func() time.Time
 	Log     *slog.Logger
 
@@ -149,12 +149,10 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 	if err != nil {
 		return fmt.Errorf("store articles of %s: %w", f.URL, err)
 	}
-	var created []*crosswire.Article
-	for i, o := range outcomes {
+	for _, o := range outcomes {
 		switch o {
 		case crosswire.Created:
 			res.New++
-			created = append(created, articles[i])
 		case crosswire.NewVersion:
 			res.Updated++
 		}
@@ -166,11 +164,5 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 	}
 	f.HintTTL = doc.TTL
 	out.Hint = doc.TTL
-	if p.Stories != nil && len(created) > 0 {
-		if err := p.Stories.Assign(ctx, created); err != nil {
-			// Grouping is derived data: a failure is logged, the articles stay.
-			p.Log.Error("group articles", "feed", f.ID, "err", err)
-		}
-	}
 	return nil
 }

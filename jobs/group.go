@@ -7,7 +7,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"crosswire"
 	"crosswire/ingest"
 )
 
@@ -18,7 +17,6 @@ import (
 // with a worker on QueueGroup, which has one worker; the job reads the
 // articles in no story, oldest first, in batches.
 const (
-	groupBatch = 500
 	// groupBudget bounds one job; what is left gets a follow-up job, so a
 	// large backlog does not hold the job past its timeout.
 	groupBudget   = 30 * time.Second
@@ -48,7 +46,7 @@ func (w *groupWorker[TTx]) Work(ctx context.Context, job *river.Job[GroupArgs]) 
 		// another took it: let that one have the job.
 		return river.JobSnooze(notGrouperFor)
 	}
-	n, more, err := c.groupPending(ctx, g, c.opt.Now().Add(groupBudget))
+	n, more, err := g.GroupPending(ctx, c.opt.Now().Add(groupBudget))
 	if n > 0 {
 		c.log.Debug("grouped articles", "articles", n)
 	}
@@ -88,37 +86,6 @@ func (c *core[TTx]) grouper(ctx context.Context) (*ingest.Grouping, error) {
 		c.grouping = g
 	}
 	return c.grouping, nil
-}
-
-// groupPending assigns articles in no story to stories, oldest first, until
-// none is left or the deadline passes (more is then true).
-func (c *core[TTx]) groupPending(ctx context.Context, g *ingest.Grouping, deadline time.Time) (n int, more bool, err error) {
-	st := c.opt.Store
-	var after int64 // a cursor, so an article that stays ungrouped is read once
-	for {
-		batch, err := st.UngroupedArticles(ctx, after, groupBatch)
-		if err != nil {
-			return n, false, fmt.Errorf("list ungrouped articles: %w", err)
-		}
-		if len(batch) == 0 {
-			return n, false, nil
-		}
-		after = batch[len(batch)-1].ID
-		run := make([]*crosswire.Article, len(batch))
-		for i := range batch {
-			run[i] = &batch[i]
-		}
-		if err := g.Assign(ctx, run); err != nil {
-			return n, false, err
-		}
-		n += len(run)
-		if len(batch) < groupBatch {
-			return n, false, nil
-		}
-		if !c.opt.Now().Before(deadline) {
-			return n, true, nil
-		}
-	}
 }
 
 // claimGrouper waits for the grouper lock in a process that shares the

@@ -212,7 +212,6 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	}
 	c := &core[TTx]{opt: opt, be: be, log: opt.Log}
 	pl := *opt.Pipeline
-	pl.Stories = nil
 	if h := be.hosts(); h != nil {
 		pl.Fetcher = limitedFetcher{next: pl.Fetcher, hosts: h}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,55 +65,81 @@ func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignme
 	}
 	defer rollback(tx)
 
+	for i := range as {
+		if n := as[i].NewStory; n != nil && n.ID == 0 {
+			if err := insertStory(ctx, tx, n); err != nil {
+				return err
+			}
+			created = append(created, n)
+		}
+	}
 	var (
-		touched []int64 // stories to recount, in first-touched order
-		seen    = map[int64]bool{}
-		latest  time.Time
+		articleIDs, storyIDs []int64
+		latest               time.Time
 	)
+	for i := range as {
+		a := &as[i]
+		if a.NewStory != nil {
+			a.StoryID = a.NewStory.ID
+		}
+		articleIDs = append(articleIDs, a.ArticleID)
+		storyIDs = append(storyIDs, a.StoryID)
+		if a.AssignedAt.After(latest) {
+			latest = a.AssignedAt
+		}
+	}
+	// Each article's current story, and which stories exist: one query
+	// each, whatever the batch's size.
+	old := map[int64]sql.NullInt64{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, story_id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(articleIDs))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			id    int64
+			story sql.NullInt64
+		)
+		if err := rows.Scan(&id, &story); err != nil {
+			rows.Close()
+			return err
+		}
+		old[id] = story
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	found, err := queryIDs(ctx, tx, `SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(storyIDs))
+	if err != nil {
+		return err
+	}
+	exists := map[int64]bool{}
+	for _, id := range found {
+		exists[id] = true
+	}
+
+	var touched []int64 // stories to recount, in first-touched order
+	seen := map[int64]bool{}
 	touch := func(id int64) {
 		if !seen[id] {
 			seen[id] = true
 			touched = append(touched, id)
 		}
 	}
-	for i := range as {
-		a := &as[i]
-		if n := a.NewStory; n != nil && n.ID == 0 {
-			if err := insertStory(ctx, tx, n); err != nil {
-				return err
-			}
-			created = append(created, n)
-			seen[n.ID] = true // exists: touch skips the existence check
-			touched = append(touched, n.ID)
+	for _, a := range as {
+		prev, ok := old[a.ArticleID]
+		if !ok {
+			return fmt.Errorf("article %d: %w", a.ArticleID, crosswire.ErrNotFound)
 		}
-		if a.NewStory != nil {
-			a.StoryID = a.NewStory.ID
+		if !exists[a.StoryID] {
+			return fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound)
 		}
-		if a.AssignedAt.After(latest) {
-			latest = a.AssignedAt
+		touch(a.StoryID)
+		if prev.Valid {
+			touch(prev.Int64)
 		}
-		var old sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT story_id FROM articles WHERE id = ?`, a.ArticleID).Scan(&old)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = fmt.Errorf("article %d: %w", a.ArticleID, crosswire.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		if !seen[a.StoryID] {
-			var one int
-			err = tx.QueryRowContext(ctx, `SELECT 1 FROM stories WHERE id = ?`, a.StoryID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				err = fmt.Errorf("story %d: %w", a.StoryID, crosswire.ErrNotFound)
-			}
-			if err != nil {
-				return err
-			}
-			touch(a.StoryID)
-		}
-		if old.Valid {
-			touch(old.Int64)
-		}
+		// A later assignment of the same article moves it again.
+		old[a.ArticleID] = sql.NullInt64{Int64: a.StoryID, Valid: true}
 		terms, err := jsonList(a.Terms)
 		if err != nil {
 			return err
@@ -296,4 +323,18 @@ func (s *Store) ClearAutomaticAssignments(ctx context.Context) error {
 		return fmt.Errorf("sqlite: clear automatic story assignments: %w", err)
 	}
 	return nil
+}
+
+// jsonIDs encodes IDs as a JSON array for json_each: one statement text
+// for any number of them, which the statement cache keeps.
+func jsonIDs(ids []int64) string {
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }

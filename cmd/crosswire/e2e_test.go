@@ -129,6 +129,11 @@ sources:
 	if len(arts) != 2 {
 		t.Fatalf("stored %d articles, want 2 (one per item, not per feed)", len(arts))
 	}
+	for _, a := range arts {
+		if a.StoryID == 0 {
+			t.Errorf("article %q is in no story after fetch", a.Title)
+		}
+	}
 	var first crosswire.Article
 	for _, a := range arts {
 		if a.GUID == "wire-1" {

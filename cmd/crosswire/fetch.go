@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/ingest"
 )
 
 func runFetch(ctx context.Context, sio stdio, args []string) error {
@@ -30,7 +31,8 @@ func runFetch(ctx context.Context, sio stdio, args []string) error {
 	}
 	defer h.store.Close()
 	// A one-shot poll groups the articles it stores itself.
-	if h.pipeline.Stories, err = newGrouping(ctx, h.store); err != nil {
+	gr, err := newGrouping(ctx, h.store)
+	if err != nil {
 		return err
 	}
 
@@ -59,7 +61,9 @@ func runFetch(ctx context.Context, sio stdio, args []string) error {
 		}
 	}
 	start := time.Now()
-	results := h.runner.PollAll(ctx, feeds)
+	polled := make(chan []crosswire.PollResult, 1)
+	go func() { polled <- h.runner.PollAll(ctx, feeds) }()
+	results, groupErr := groupAlongside(ctx, gr, polled)
 	prog.done()
 
 	var s fetchSummary
@@ -71,7 +75,33 @@ func runFetch(ctx context.Context, sio stdio, args []string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if groupErr != nil {
+		// The articles are stored; the next fetch groups what is left.
+		return fmt.Errorf("group articles: %w", groupErr)
+	}
 	return nil
+}
+
+// groupAlongside groups what the polls store while they run (grouping is
+// the serial stage, and its batches span polls) and once more after they
+// ended, then returns their results. After a grouping error it only waits.
+func groupAlongside(ctx context.Context, gr *ingest.Grouping, polled <-chan []crosswire.PollResult) ([]crosswire.PollResult, error) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var err error
+	for {
+		select {
+		case results := <-polled:
+			if err == nil {
+				_, _, err = gr.GroupPending(ctx, time.Time{})
+			}
+			return results, err
+		case <-tick.C:
+			if err == nil {
+				_, _, err = gr.GroupPending(ctx, time.Time{})
+			}
+		}
+	}
 }
 
 type fetchSummary struct{ ok, notModified, failed, new, updated int }
