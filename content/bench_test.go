@@ -1,9 +1,12 @@
 package content
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"crosswire"
 )
 
 func loadFragments(b *testing.B) []string {
@@ -46,6 +49,40 @@ func BenchmarkPlainText(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		PlainText(frags[i%len(frags)])
+		i++
+	}
+}
+
+// BenchmarkFeedItem is the content work of turning one feed entry into an
+// article, as ingest's toArticle does it: the summary and the body
+// cleaned, the body's plain text (a description-only item's summary is
+// its body).
+func BenchmarkFeedItem(b *testing.B) {
+	entries := farmFeedEntries(b)
+	bases := make([]*url.URL, len(entries))
+	size := 0
+	for i, e := range entries {
+		bases[i], _ = url.Parse(e.Base)
+		size += len(e.Summary) + len(e.Content)
+	}
+	c, err := NewCleaner(crosswire.Rules{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size / len(entries)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e, base := entries[i%len(entries)], bases[i%len(entries)]
+		body, text := c.CleanWithText(e.Content, base)
+		if body == "" {
+			body, text = c.CleanWithText(e.Summary, base)
+		} else {
+			c.Clean(e.Summary, base)
+		}
+		if text == "" {
+			b.Fatal("no text")
+		}
 		i++
 	}
 }

@@ -10,7 +10,8 @@
 //   - Cleaner / Clean: Sanitize plus the built-in clean-up of boilerplate
 //     (inline "Read more:" teasers, share bars, newsletter and comment
 //     boxes, ad slots) and a source's rules; what the pipeline stores for
-//     a feed's content.
+//     a feed's content. CleanWithText also returns the result's PlainText
+//     without parsing it again.
 //   - Extract: full-text extraction from an article page (charset
 //     handling, rules, readability), sanitized.
 //   - NeedsFullText: whether a feed item is only a teaser.

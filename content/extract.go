@@ -129,7 +129,7 @@ func (c *Cleaner) Extract(page []byte, pageURL *url.URL, contentType string) (Ex
 	}
 	dropTitleHeading(body, meta.Title)
 	out := sanitizeNodes(unwrapSingle(body), base, c.options())
-	text := PlainText(out)
+	text := plainTextOfSanitized(out)
 	if n := utf8.RuneCountInString(text); n < MinExtractedChars {
 		return Extraction{}, fmt.Errorf("extract: only %d characters of text: %w", n, ErrNoContent)
 	}

@@ -160,25 +160,40 @@ func isJunk(n *html.Node) bool {
 		return true
 	}
 	if isBlockAtom(n.DataAtom) || n.DataAtom == atom.Span {
-		t := normText(n, 600)
-		if adLabels[strings.ToLower(strings.TrimRight(t, ".:"))] {
-			return true
-		}
-		if isTeaserText(t) && hasLink(n) && (len(t) <= 400) && teaserLinky(n, t) {
-			return true
-		}
+		return junkByText(n)
 	}
 	return false
+}
+
+// junkByText: a whole-block ad label, or an inline teaser ("Read more:
+// <a>...</a>") that is short and mostly link. Both look at the element's
+// normText(n, 600) lower-cased, but only at a short one or at how it
+// begins, so the probe stops reading once neither can match: isJunk runs
+// on every block at every depth, and reading 600 bytes of text for each
+// was most of the clean-up's cost.
+func junkByText(n *html.Node) bool {
+	p := textProbe{limit: 600, trim: ".:", maxLen: adLabelMaxLen, teaser: true}
+	p.walk(n)
+	if p.stopped {
+		return false
+	}
+	if t, ok := p.trimmed(); ok && adLabels[string(t)] {
+		return true
+	}
+	if p.n > 400 || !hasTeaserPrefix(p.lower()) || !hasLink(n) {
+		return false
+	}
+	return teaserLinky(n, p.lower(), p.runes)
 }
 
 // junkByName matches the element's class and id against junkWords.
 func junkByName(n *html.Node) bool {
 	// React-built sites name their blocks in data-component/data-testid.
-	names := attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "data-component") + " " + attr(n, "data-testid")
-	if len(names) == 3 {
-		return false
+	class, id, comp, testid := attr(n, "class"), attr(n, "id"), attr(n, "data-component"), attr(n, "data-testid")
+	if class == "" && id == "" && comp == "" && testid == "" {
+		return false // most elements: no need to build the names
 	}
-	words := nameWords(names)
+	words := nameWords(class + " " + id + " " + comp + " " + testid)
 	junk, strong, content := false, false, false
 	for i, w := range words {
 		if junkWords[w] {
@@ -269,50 +284,88 @@ func isShareLink(href string) bool {
 	return strings.HasPrefix(hp, "ok.ru/") && strings.Contains(strings.ToLower(u.RawQuery), "share")
 }
 
-func isTeaserText(t string) bool {
-	lt := strings.ToLower(t)
+// hasTeaserPrefix reports whether a lower-cased text opens with a teaser
+// prefix.
+func hasTeaserPrefix(lower []byte) bool {
 	for _, p := range teaserPrefixes {
-		if strings.HasPrefix(lt, p) {
+		if hasPrefix(lower, p) {
 			return true
 		}
 	}
 	return false
 }
 
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
 // isTeaserLabel: a heading, or a paragraph or div without links, whose
 // whole text is a teaser prefix.
 func isTeaserLabel(n *html.Node) bool {
-	switch {
-	case isHeading(n.DataAtom):
-	case n.DataAtom == atom.P || n.DataAtom == atom.Div:
-		if hasLink(n) {
-			return false
-		}
-	default:
+	if !isHeading(n.DataAtom) && n.DataAtom != atom.P && n.DataAtom != atom.Div {
 		return false
 	}
-	return isTeaserHeading(n)
+	// The text first: it stops after a few words, while hasLink walks a
+	// whole container that has no link.
+	if !isTeaserHeading(n) {
+		return false
+	}
+	return isHeading(n.DataAtom) || !hasLink(n)
+}
+
+// teaserHeadings are the whole texts of a teaser label, lower-cased,
+// without trailing " :.…".
+var teaserHeadings = map[string]bool{
+	"related": true, "related stories": true, "related articles": true, "related coverage": true,
+	"read more": true, "read also": true, "see also": true, "more on this story": true, "more on this": true,
+	"you may also like": true, "recommended": true, "читайте также": true, "по теме": true,
+	"смотрите также": true, "lesen sie auch": true, "mehr zum thema": true, "à lire aussi": true, "lire aussi": true,
+}
+
+// The longest teaser heading and ad label: a text longer than that (less
+// its trailing punctuation) cannot be one.
+var (
+	teaserHeadingMaxLen = maxKeyLen(teaserHeadings)
+	adLabelMaxLen       = maxKeyLen(adLabels)
+	teaserPrefixMaxLen  = maxLen(teaserPrefixes)
+)
+
+func maxKeyLen(m map[string]bool) int {
+	n := 0
+	for k := range m {
+		n = max(n, len(k))
+	}
+	return n
+}
+
+func maxLen(list []string) int {
+	n := 0
+	for _, s := range list {
+		n = max(n, len(s))
+	}
+	return n
 }
 
 // isTeaserHeading: a heading that is only a teaser prefix ("Read more:",
 // "Related", "Читайте также").
 func isTeaserHeading(n *html.Node) bool {
-	t := strings.ToLower(strings.TrimRight(normText(n, 100), " :.…"))
-	switch t {
-	case "related", "related stories", "related articles", "related coverage", "read more", "read also",
-		"see also", "more on this story", "more on this", "you may also like", "recommended",
-		"читайте также", "по теме", "смотрите также", "lesen sie auch", "mehr zum thema", "à lire aussi", "lire aussi":
-		return true
+	p := textProbe{limit: 100, trim: " :.…", maxLen: teaserHeadingMaxLen}
+	p.walk(n)
+	if p.stopped {
+		return false
 	}
-	return false
+	t, ok := p.trimmed()
+	return ok && teaserHeadings[string(t)]
 }
 
-// teaserLinky: after its prefix, a teaser is mostly link text.
-func teaserLinky(n *html.Node, t string) bool {
+// teaserLinky: after its prefix, a teaser is mostly link text. lower is
+// the head of the teaser's normText lower-cased (at least its prefix),
+// runes the length of that text.
+func teaserLinky(n *html.Node, lower []byte, runes int) bool {
 	lt := linkTextLen(n)
-	rest := utf8.RuneCountInString(t)
+	rest := runes
 	for _, p := range teaserPrefixes {
-		if strings.HasPrefix(strings.ToLower(t), p) {
+		if hasPrefix(lower, p) {
 			rest -= utf8.RuneCountInString(p)
 			break
 		}
@@ -390,6 +443,141 @@ func normText(n *html.Node, limit int) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// textProbe reads an element's normText lower-cased, as far as a decision
+// needs it: it stops (stopped) once the text, less trailing trim runes, is
+// longer than maxLen and, for teaser, once it can no longer open with a
+// teaser prefix within 400 bytes. What it reads is byte for byte
+// strings.ToLower(normText(n, limit)), limit included: normText checks it
+// only when entering a node, so the text may run past it. It keeps only
+// the head of the text (what the decisions compare), so it needs no
+// allocation.
+type textProbe struct {
+	limit   int
+	trim    string // runes a decision trims from the end of the text
+	maxLen  int
+	teaser  bool // also read on while the text may be an inline teaser
+	n       int  // bytes of normText so far (the limit counts them)
+	runes   int  // runes of normText so far
+	nlow    int  // bytes of the lower-cased text so far
+	content int  // nlow less the trailing trim runes
+	space   bool // a space is owed before the next rune
+	prefix  int8 // teaser prefix: 0 unknown yet, 1 present, -1 absent
+	stopped bool
+	head    [probeHead]byte
+}
+
+// probeHead bounds what a probe keeps of the lower-cased text: more than
+// the longest ad label, teaser heading and teaser prefix.
+const probeHead = 64
+
+// lower is the head of the lower-cased text read (all of it up to
+// probeHead bytes).
+func (p *textProbe) lower() []byte { return p.head[:min(p.nlow, probeHead)] }
+
+// trimmed is the lower-cased text without its trailing trim runes, when
+// that fits the head.
+func (p *textProbe) trimmed() ([]byte, bool) {
+	if p.content > probeHead {
+		return nil, false
+	}
+	return p.head[:p.content], true
+}
+
+func (p *textProbe) walk(n *html.Node) {
+	if p.stopped || p.n >= p.limit {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		p.text(n.Data)
+	case html.ElementNode:
+		if n.DataAtom == atom.Script || n.DataAtom == atom.Style {
+			return
+		}
+		block := isBlockAtom(n.DataAtom)
+		if block {
+			p.space = true
+		}
+		for c := n.FirstChild; c != nil && !p.stopped; c = c.NextSibling {
+			p.walk(c)
+		}
+		if block {
+			p.space = true
+		}
+	}
+}
+
+func (p *textProbe) text(s string) {
+	for i := 0; i < len(s) && !p.stopped; {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if isSpaceRune(r) {
+			p.space = true
+			continue
+		}
+		if p.space && p.n > 0 {
+			p.add(' ')
+		}
+		p.space = false
+		p.add(r)
+	}
+}
+
+// add appends one rune of normText (an invalid byte is U+FFFD there, as
+// strings.Builder.WriteRune writes it) and decides whether to stop.
+func (p *textProbe) add(r rune) {
+	p.n += utf8.RuneLen(r)
+	p.runes++
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if p.nlow < probeHead {
+			p.head[p.nlow] = byte(r)
+		}
+		p.nlow++
+	} else {
+		r = unicode.ToLower(r)
+		var b [utf8.UTFMax]byte
+		for _, c := range b[:utf8.EncodeRune(b[:], r)] {
+			if p.nlow < probeHead {
+				p.head[p.nlow] = c
+			}
+			p.nlow++
+		}
+	}
+	if !p.inTrim(r) {
+		p.content = p.nlow
+	}
+	if p.content <= p.maxLen {
+		return
+	}
+	if p.teaser && p.n <= 400 {
+		if p.prefix == 0 && p.nlow >= teaserPrefixMaxLen {
+			p.prefix = -1
+			if hasTeaserPrefix(p.lower()) {
+				p.prefix = 1
+			}
+		}
+		if p.prefix >= 0 {
+			return
+		}
+	}
+	p.stopped = true
+}
+
+// inTrim reports whether r (lower-cased) is one of the trailing runes a
+// decision trims; lower-casing never moves a rune in or out of the set.
+func (p *textProbe) inTrim(r rune) bool {
+	if r < utf8.RuneSelf {
+		return strings.IndexByte(p.trim, byte(r)) >= 0
+	}
+	return strings.ContainsRune(p.trim, r)
 }
 
 // textLen counts n's text bytes, stopping at limit.

@@ -1,8 +1,12 @@
 package content
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
 
 	"crosswire"
 )
@@ -133,5 +137,119 @@ func TestNeedsFullText(t *testing.T) {
 		if got := NeedsFullText(tt.mode, tt.html); got != tt.want {
 			t.Errorf("%d: NeedsFullText(%q, %.40q) = %v, want %v", i, tt.mode, tt.html, got, tt.want)
 		}
+	}
+}
+
+// junkByTextByNormText and teaserHeadingByNormText are the text decisions
+// made the plain way, on the whole normText: the oracle for the probe.
+func junkByTextByNormText(n *html.Node) bool {
+	t := normText(n, 600)
+	if adLabels[strings.ToLower(strings.TrimRight(t, ".:"))] {
+		return true
+	}
+	lt := strings.ToLower(t)
+	prefix := ""
+	for _, p := range teaserPrefixes {
+		if strings.HasPrefix(lt, p) {
+			prefix = p
+			break
+		}
+	}
+	if prefix == "" || !hasLink(n) || len(t) > 400 {
+		return false
+	}
+	rest := utf8.RuneCountInString(t) - utf8.RuneCountInString(prefix)
+	return rest <= 0 || float64(linkTextLen(n)) >= 0.5*float64(rest)
+}
+
+func teaserHeadingByNormText(n *html.Node) bool {
+	return teaserHeadings[strings.ToLower(strings.TrimRight(normText(n, 100), " :.…"))]
+}
+
+// probeWords are what the text decisions turn on: teaser prefixes and
+// labels in several cases, ad labels, runes whose lower case is shorter
+// or longer (Kelvin sign, İ), invalid bytes, trailing punctuation, long
+// runs that cross the 100, 400 and 600-byte limits.
+var probeWords = []string{
+	"Read more", "READ MORE:", "read also", "Related", "related:", "Related stories", "See also", "More on this story",
+	"Читайте также", "ЧИТАЙТЕ ТАКЖЕ:", "Смотрите также", "По теме", "Lesen Sie auch", "À lire aussi", "اقرأ أيضا",
+	"Advertisement", "ADVERTISEMENT", "Sponsored content", "Continue reading below advertisement", "Реклама", "Anzeige",
+	"advertisement · scroll to continue", "You might also like", "Don’t miss", "more:", "Recommended:",
+	"The minister said", "\u212aelvin", "İstanbul", "ẞ", "\xff\xfe", "\u00a0", "\u200b", "...", ":", "…", " : ", "\t\n",
+	"&amp;", strings.Repeat("long text ", 12), strings.Repeat("é", 60), strings.Repeat(".", 50), strings.Repeat("word ", 90),
+}
+
+var probeTags = []string{"p", "div", "h2", "span", "li", "ul", "section", "b", "a", "a", "script", "style", "td", "br", "img"}
+
+func probeFragment(r *rand.Rand, depth int, b *strings.Builder) {
+	for range r.IntN(5) + 1 {
+		if r.IntN(10) < 4 || depth > 4 {
+			b.WriteString(probeWords[r.IntN(len(probeWords))])
+			if r.IntN(3) == 0 {
+				b.WriteByte(' ')
+			}
+			continue
+		}
+		tag := probeTags[r.IntN(len(probeTags))]
+		attr := ""
+		if tag == "a" {
+			attr = ` href="/story"`
+		}
+		b.WriteString("<" + tag + attr + ">")
+		probeFragment(r, depth+1, b)
+		b.WriteString("</" + tag + ">")
+	}
+}
+
+// TestJunkTextProbe: the probe decides as reading the whole normText
+// would, on every element of the fixtures and of generated fragments.
+func TestJunkTextProbe(t *testing.T) {
+	for _, n := range []int{adLabelMaxLen, teaserHeadingMaxLen, teaserPrefixMaxLen} {
+		if n > probeHead {
+			t.Fatalf("a label of %d bytes does not fit the probe's %d", n, probeHead)
+		}
+	}
+	ins := cleanInputs(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var b strings.Builder
+		probeFragment(r, 0, &b)
+		ins = append(ins, b.String())
+	}
+	junk, headings := 0, 0
+	for _, in := range ins {
+		nodes, err := parseFragment(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				want := junkByTextByNormText(n)
+				if got := junkByText(n); got != want {
+					t.Errorf("junkByText(%q) = %v, want %v", normText(n, 600), got, want)
+				}
+				wantH := teaserHeadingByNormText(n)
+				if got := isTeaserHeading(n); got != wantH {
+					t.Errorf("isTeaserHeading(%q) = %v, want %v", normText(n, 100), got, wantH)
+				}
+				if want {
+					junk++
+				}
+				if wantH {
+					headings++
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		for _, n := range nodes {
+			walk(n)
+		}
+	}
+	// The inputs must reach both answers of both decisions.
+	if junk < 100 || headings < 100 {
+		t.Errorf("only %d junk texts and %d teaser headings among the inputs", junk, headings)
 	}
 }

@@ -86,6 +86,14 @@ func (c *Cleaner) Clean(fragment string, base *url.URL) string {
 	return sanitizeNodes(children(root), base, c.options())
 }
 
+// CleanWithText is Clean that also returns the cleaned HTML's plain text,
+// exactly what PlainText(cleaned) returns, without parsing the cleaned
+// HTML again (ingest stores both).
+func (c *Cleaner) CleanWithText(fragment string, base *url.URL) (cleaned, text string) {
+	cleaned = c.Clean(fragment, base)
+	return cleaned, plainTextOfSanitized(cleaned)
+}
+
 // Clean cleans a feed's HTML with rules (see Cleaner.Clean). Invalid
 // selectors are skipped here; ValidateRules reports them when the rules
 // are loaded.

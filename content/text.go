@@ -101,34 +101,45 @@ func (t *textWriter) element(n *html.Node) {
 	if n.Namespace != "" {
 		return
 	}
-	if r, ok := rules[n.DataAtom]; ok && r.kind == kDrop {
-		return
+	start := ""
+	if isListAtom(n.DataAtom) {
+		start = attr(n, "start")
 	}
-	switch n.DataAtom {
+	if t.open(n.DataAtom, start) {
+		t.children(n)
+		t.close(n.DataAtom)
+	}
+}
+
+func isListAtom(a atom.Atom) bool {
+	return a == atom.Ul || a == atom.Ol || a == atom.Menu || a == atom.Dir
+}
+
+// open starts an element (start is a list's start attribute) and reports
+// whether its content is text; close ends one that was. They are apart so
+// text can be read from a tree (element) or from the sanitizer's own
+// output (sanitizedText).
+func (t *textWriter) open(a atom.Atom, start string) bool {
+	if r, ok := rules[a]; ok && r.kind == kDrop {
+		return false
+	}
+	switch a {
 	case atom.Noscript, atom.Iframe, atom.Video, atom.Audio, atom.Img, atom.Picture:
-		return
+		return false
 	case atom.Br:
 		if t.pre > 0 {
 			t.b.WriteByte('\n')
-			return
+			return false
 		}
 		t.need(1)
-		return
+		return false
 	case atom.Ul, atom.Ol, atom.Menu, atom.Dir:
-		gap := 2
-		if len(t.lists) > 0 {
-			gap = 1 // a nested list stays inside its item
-		}
-		t.need(gap)
-		ls := listState{ordered: n.DataAtom == atom.Ol, n: 1}
-		if v, err := strconv.Atoi(strings.TrimSpace(attr(n, "start"))); err == nil {
+		t.need(t.listGap())
+		ls := listState{ordered: a == atom.Ol, n: 1}
+		if v, err := strconv.Atoi(strings.TrimSpace(start)); err == nil {
 			ls.n = v
 		}
 		t.lists = append(t.lists, ls)
-		t.children(n)
-		t.lists = t.lists[:len(t.lists)-1]
-		t.need(gap)
-		return
 	case atom.Li:
 		t.need(1)
 		t.prefix = "- "
@@ -141,41 +152,52 @@ func (t *textWriter) element(n *html.Node) {
 				t.prefix = strings.Repeat("  ", k-1) + t.prefix
 			}
 		}
-		t.children(n)
-		t.prefix = ""
+	case atom.Tr, atom.Dt, atom.Dd:
 		t.need(1)
-		return
-	case atom.Tr:
-		t.need(1)
-		t.children(n)
-		t.need(1)
-		return
 	case atom.Td, atom.Th:
 		if t.written && t.brk == 0 {
 			t.sep = " | "
 		}
-		t.children(n)
-		return
-	case atom.Dt, atom.Dd:
-		t.need(1)
-		t.children(n)
-		t.need(1)
-		return
 	case atom.Pre, atom.Xmp, atom.Listing, atom.Plaintext:
 		t.need(2)
 		t.pre++
-		t.children(n)
+	default:
+		if isBlockAtom(a) {
+			t.need(2)
+		}
+	}
+	return true
+}
+
+func (t *textWriter) close(a atom.Atom) {
+	switch a {
+	case atom.Ul, atom.Ol, atom.Menu, atom.Dir:
+		t.lists = t.lists[:len(t.lists)-1]
+		t.need(t.listGap())
+	case atom.Li:
+		t.prefix = ""
+		t.need(1)
+	case atom.Tr, atom.Dt, atom.Dd:
+		t.need(1)
+	case atom.Td, atom.Th:
+		// Cells are blocks, but a row's cells share its line.
+	case atom.Pre, atom.Xmp, atom.Listing, atom.Plaintext:
 		t.pre--
 		t.need(2)
-		return
+	default:
+		if isBlockAtom(a) {
+			t.need(2)
+		}
 	}
-	if isBlockAtom(n.DataAtom) {
-		t.need(2)
-		t.children(n)
-		t.need(2)
-		return
+}
+
+// listGap is the break around a list: a paragraph's, or one line for a
+// list nested in an item.
+func (t *textWriter) listGap() int {
+	if len(t.lists) > 0 {
+		return 1
 	}
-	t.children(n)
+	return 2
 }
 
 func (t *textWriter) text(s string) {

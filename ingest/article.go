@@ -17,12 +17,15 @@ import (
 func toArticle(src crosswire.Source, clean *content.Cleaner, f crosswire.Feed, doc *feed.Feed, e feed.Entry, now time.Time) *crosswire.Article {
 	base, _ := url.Parse(e.Base)
 	link := CanonicalURL(e.Link)
-	summary := clean.Clean(e.Summary, base)
-	body := clean.Clean(e.Content, base)
+	body, text := clean.CleanWithText(e.Content, base)
+	var summary string
 	if body == "" {
+		// A feed that carries only a description: it is the body too.
+		summary, text = clean.CleanWithText(e.Summary, base)
 		body = summary
+	} else {
+		summary = clean.Clean(e.Summary, base)
 	}
-	text := content.PlainText(body)
 	title := strings.TrimSpace(e.Title)
 	if title == "" {
 		title = content.Excerpt(text, 80)
