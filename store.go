@@ -80,7 +80,9 @@ type ArticleStore interface {
 	// SetRevisit records a revisit's schedule and count.
 	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
 	// UngroupedArticles lists up to limit articles in no story, with IDs
-	// above afterID, in ID order (oldest first): the grouping job's queue.
+	// above afterID, in ID order (oldest first): the grouping stage's
+	// queue. Only what grouping reads is filled in: ID, SourceID, Title,
+	// Text, Language, PublishedAt and FirstSeenAt.
 	UngroupedArticles(ctx context.Context, afterID int64, limit int) ([]Article, error)
 	// DueRevisits lists articles whose NextRevisitAt is set and <= now.
 	DueRevisits(ctx context.Context, now time.Time, limit int) ([]Article, error)
