@@ -27,9 +27,10 @@ type Grouping struct {
 	g       *story.Grouper
 	store   crosswire.Store
 	now     func() time.Time
-	slugs   map[int64]string // source ID → slug, for the grouper's items
-	storyOf map[string]int64 // label → story ID, for stories created here
-	loaded  bool             // the last Window of the archive is in g
+	slugs   map[int64]string            // source ID → slug, for the grouper's items
+	storyOf map[string]int64            // label → story ID, for stories created here
+	opened  map[string]*crosswire.Story // label → story to create, decided and not yet stored
+	loaded  bool                        // the last Window of the archive is in g
 }
 
 // NewGrouping returns a Grouping over g. Before its first assignment it
@@ -37,7 +38,7 @@ type Grouping struct {
 // they already belong to, so a restart continues the same stories; a poll
 // round with nothing new never pays for that.
 func NewGrouping(ctx context.Context, st crosswire.Store, g *story.Grouper, now func() time.Time) (*Grouping, error) {
-	return &Grouping{g: g, store: st, now: now, slugs: map[int64]string{}, storyOf: map[string]int64{}}, nil
+	return &Grouping{g: g, store: st, now: now, slugs: map[int64]string{}, storyOf: map[string]int64{}, opened: map[string]*crosswire.Story{}}, nil
 }
 
 // load reads the recent archive into the grouper, oldest first as the
@@ -83,8 +84,24 @@ const groupBatch = 500
 
 // GroupPending assigns the articles in no story to stories, oldest first,
 // in batches, until none is left or the deadline passes (zero: none), when
-// more is true.
+// more is true. A batch is stored while the grouper decides the next: the
+// grouper is the hub's one serial stage, so it should not wait for the
+// database.
 func (gr *Grouping) GroupPending(ctx context.Context, deadline time.Time) (n int, more bool, err error) {
+	var writing chan error // the previous batch's store, if any
+	wait := func() error {
+		if writing == nil {
+			return nil
+		}
+		err := <-writing
+		writing = nil
+		return err
+	}
+	defer func() {
+		if werr := wait(); err == nil {
+			err = werr
+		}
+	}()
 	var after int64 // a cursor, so an article that stays ungrouped is read once
 	for {
 		batch, err := gr.store.UngroupedArticles(ctx, after, groupBatch)
@@ -99,9 +116,15 @@ func (gr *Grouping) GroupPending(ctx context.Context, deadline time.Time) (n int
 		for i := range batch {
 			run[i] = &batch[i]
 		}
-		if err := gr.Assign(ctx, run); err != nil {
+		d, err := gr.decide(ctx, run)
+		if err != nil {
 			return n, false, err
 		}
+		if err := wait(); err != nil {
+			return n, false, err
+		}
+		writing = make(chan error, 1)
+		go func() { writing <- gr.save(ctx, d) }()
 		n += len(run)
 		if len(batch) < groupBatch {
 			return n, false, nil
@@ -115,50 +138,78 @@ func (gr *Grouping) GroupPending(ctx context.Context, deadline time.Time) (n int
 // Assign groups freshly created articles, in the order given, and records
 // each decision with its score and shared terms, all in one store batch.
 func (gr *Grouping) Assign(ctx context.Context, articles []*crosswire.Article) error {
+	d, err := gr.decide(ctx, articles)
+	if err != nil {
+		return err
+	}
+	return gr.save(ctx, d)
+}
+
+// decisions are a batch's assignments, decided and not yet stored.
+type decisions struct {
+	articles []*crosswire.Article
+	batch    []crosswire.StoryAssignment
+	labels   []string // the grouper's label of each assignment's story
+}
+
+// decide runs a batch through the grouper and maps its labels to stored
+// stories, or to stories to create (gr.opened, shared with batches not yet
+// stored, which create them).
+func (gr *Grouping) decide(ctx context.Context, articles []*crosswire.Article) (*decisions, error) {
 	gr.mu.Lock()
 	defer gr.mu.Unlock()
 	if err := gr.load(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	now := gr.now()
-	batch := make([]crosswire.StoryAssignment, len(articles))
-	labels := make([]string, len(articles))
-	opened := map[string]*crosswire.Story{} // stories this batch creates, by label
+	d := &decisions{articles: articles, batch: make([]crosswire.StoryAssignment, len(articles)), labels: make([]string, len(articles))}
 	for i, a := range articles {
 		item, err := gr.item(ctx, *a)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		d := gr.g.Add(item)
-		labels[i] = d.Story
-		batch[i] = crosswire.StoryAssignment{ArticleID: a.ID, Score: d.Score, Terms: d.Terms, AssignedAt: now}
-		id, ok, err := gr.storedStory(ctx, d)
+		dec := gr.g.Add(item)
+		d.labels[i] = dec.Story
+		d.batch[i] = crosswire.StoryAssignment{ArticleID: a.ID, Score: dec.Score, Terms: dec.Terms, AssignedAt: now}
+		id, ok, err := gr.storedStory(ctx, dec)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ok {
-			batch[i].StoryID = id
+			d.batch[i].StoryID = id
 			continue
 		}
-		s := opened[d.Story]
+		s := gr.opened[dec.Story]
 		if s == nil {
 			s = &crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: now}
-			opened[d.Story] = s
+			gr.opened[dec.Story] = s
 		}
-		batch[i].NewStory = s
+		d.batch[i].NewStory = s
 	}
-	err := gr.store.AssignArticles(ctx, batch)
+	return d, nil
+}
+
+// save stores decided assignments. Batches are saved in the order they
+// were decided, one at a time.
+func (gr *Grouping) save(ctx context.Context, d *decisions) error {
+	err := gr.store.AssignArticles(ctx, d.batch)
 	if errors.Is(err, crosswire.ErrNotFound) {
-		err = gr.assignEach(ctx, batch, labels)
+		err = gr.assignEach(ctx, d.batch, d.labels)
 	}
 	if err != nil {
-		return fmt.Errorf("assign %d articles to stories: %w", len(batch), err)
+		// The batch's articles stay in no story: the next GroupPending
+		// reads them again. Its new stories have no ID, and a later
+		// batch that shares one creates it.
+		return fmt.Errorf("assign %d articles to stories: %w", len(d.batch), err)
 	}
-	for label, s := range opened {
-		gr.storyOf[label] = s.ID
-	}
-	for i, a := range articles {
-		a.StoryID = batch[i].StoryID
+	gr.mu.Lock()
+	defer gr.mu.Unlock()
+	for i, as := range d.batch {
+		d.articles[i].StoryID = as.StoryID
+		if s := as.NewStory; s != nil && gr.opened[d.labels[i]] == s {
+			gr.storyOf[d.labels[i]] = s.ID
+			delete(gr.opened, d.labels[i])
+		}
 	}
 	return nil
 }
@@ -170,8 +221,13 @@ func (gr *Grouping) Assign(ctx context.Context, articles []*crosswire.Article) e
 func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssignment, labels []string) error {
 	for i := range batch {
 		as := &batch[i]
-		if id, ok := gr.storyOf[labels[i]]; ok && as.NewStory == nil {
-			as.StoryID = id // reopened earlier in this loop
+		if as.NewStory == nil {
+			gr.mu.Lock()
+			id, ok := gr.storyOf[labels[i]]
+			gr.mu.Unlock()
+			if ok {
+				as.StoryID = id // reopened earlier in this loop
+			}
 		}
 		err := gr.store.AssignArticles(ctx, batch[i:i+1])
 		if errors.Is(err, crosswire.ErrNotFound) && as.NewStory == nil {
@@ -190,7 +246,9 @@ func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssig
 			return fmt.Errorf("article %d to story %d: %w", as.ArticleID, as.StoryID, err)
 		}
 		if as.NewStory != nil {
+			gr.mu.Lock()
 			gr.storyOf[labels[i]] = as.StoryID
+			gr.mu.Unlock()
 		}
 	}
 	return nil
