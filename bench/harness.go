@@ -21,10 +21,11 @@ type harness struct {
 	log  io.Writer
 	rep  *report
 
-	crosswire string // built binaries
-	feedfarm  string
-	seq       int
-	profiled  map[int]bool // sizes whose cold ingest was profiled
+	crosswire  string // built binaries
+	feedfarm   string
+	seq        int
+	profiled   map[int]bool // sizes whose cold ingest was profiled
+	profiledPG map[int]bool // sizes whose PostgreSQL worker was profiled
 }
 
 func (h *harness) logf(format string, args ...any) {

@@ -179,7 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else {
 		defer os.RemoveAll(tmp)
 	}
-	h := &harness{opt: o, root: root, tmp: tmp, log: stderr, rep: &report{}, profiled: map[int]bool{}}
+	h := &harness{opt: o, root: root, tmp: tmp, log: stderr, rep: &report{}, profiled: map[int]bool{}, profiledPG: map[int]bool{}}
 	h.rep.machine = machineInfo(ctx, root)
 	h.rep.args = append([]string{"go", "run", "./bench"}, args...)
 	err = h.runAll(ctx)

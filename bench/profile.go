@@ -30,17 +30,19 @@ type stage struct{ stage, fn string }
 // ingestStages are the pipeline's entry points, outermost first; they nest
 // (grouping's store writes are inside grouping), so they do not add up.
 var ingestStages = []stage{
-	{"whole poll (fetch, parse, clean, store, group)", "crosswire/ingest.(*Pipeline).poll"},
+	{"whole poll (fetch, parse, clean, store)", "crosswire/ingest.(*Pipeline).poll"},
 	{"HTTP fetch", "crosswire/fetch.(*Client).Get"},
 	{"feed parsing", "crosswire/feed.Parse"},
 	{"article building: sanitize, plain text, excerpt", "crosswire/ingest.toArticle"},
 	{"full text of teaser items (article pages)", "crosswire/ingest.(*Pipeline).prepare"},
 	{"storing articles (SQLite)", "crosswire/sqlite.(*Store).SaveArticles"},
 	{"storing articles (PostgreSQL)", "crosswire/postgres.(*Store).SaveArticles"},
-	{"saving feed state", "crosswire/sqlite.(*Store).SaveFeedState"},
-	{"story grouping, all of it", "crosswire/ingest.(*Grouping).Assign"},
+	{"saving feed state (SQLite)", "crosswire/sqlite.(*Store).SaveFeedState"},
+	{"saving feed state (PostgreSQL)", "crosswire/postgres.(*Store).SaveFeedState"},
+	{"story grouping, all of it", "crosswire/ingest.(*Grouping).GroupPending"},
 	{"  in memory: story.Grouper.Add", "crosswire/story.(*Grouper).Add"},
-	{"  stored: AssignArticle (SQLite)", "crosswire/sqlite.(*Store).AssignArticle"},
+	{"  stored: AssignArticles (SQLite)", "crosswire/sqlite.(*Store).AssignArticles"},
+	{"  stored: AssignArticles (PostgreSQL)", "crosswire/postgres.(*Store).AssignArticles"},
 	{"loading the grouper's state at start", "crosswire/ingest.NewGrouping"},
 	{"SQLite statement compilation (inside the store rows above)", "modernc.org/sqlite.(*conn).prepareV2"},
 	{"SQLite bytecode execution (inside the store rows above)", "modernc.org/sqlite/lib._sqlite3VdbeExec"},

@@ -20,7 +20,9 @@ type worker struct {
 	err  error
 }
 
-func (h *harness) startWorker(dir, cfg string, i int) (*worker, error) {
+// startWorker starts worker i; with profile set, it CPU-profiles its whole
+// life into that file (written when it stops).
+func (h *harness) startWorker(dir, cfg string, i int, profile string) (*worker, error) {
 	logPath := filepath.Join(dir, fmt.Sprintf("worker-%d.log", i))
 	logf, err := os.Create(logPath)
 	if err != nil {
@@ -29,6 +31,9 @@ func (h *harness) startWorker(dir, cfg string, i int) (*worker, error) {
 	defer logf.Close()
 	cmd := exec.Command(h.crosswire, "serve", "--role", "worker", "--config", cfg)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if profile != "" {
+		cmd.Env = append(os.Environ(), "CROSSWIRE_CPUPROFILE="+profile)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
@@ -83,9 +88,19 @@ func (h *harness) workerRounds(ctx context.Context, sc *scenario, fm *farm, cfg,
 	}
 	local := isLocal(h.opt.pgDSN)
 	var workers []*worker
+	// The first worker of the first PostgreSQL scenario of each size is
+	// profiled over its three rounds (the cold one dominates).
+	profile := ""
+	if h.opt.profile && !h.profiledPG[sc.feeds] {
+		h.profiledPG[sc.feeds] = true
+		profile = filepath.Join(dir, fmt.Sprintf("worker-%d.prof", sc.feeds))
+	}
 	defer func() {
 		for _, w := range workers {
 			w.stop()
+		}
+		if profile != "" && len(workers) > 0 {
+			h.addProfile(ctx, fmt.Sprintf("PostgreSQL worker 0 of %d, its three rounds (%d feeds, latency %s)", sc.procs, sc.feeds, sc.latency), ingestStages, profile)
 		}
 	}()
 	var out []roundResult
@@ -117,7 +132,11 @@ func (h *harness) workerRounds(ctx context.Context, sc *scenario, fm *farm, cfg,
 		t0 := time.Now().Truncate(time.Millisecond)
 		if name == "cold" {
 			for i := range sc.procs {
-				w, err := h.startWorker(dir, cfg, i)
+				p := ""
+				if i == 0 {
+					p = profile
+				}
+				w, err := h.startWorker(dir, cfg, i, p)
 				if err != nil {
 					return out, err
 				}
