@@ -2,6 +2,7 @@ package story
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -75,10 +76,13 @@ func BenchmarkDense(b *testing.B) {
 		items []Item
 	}{{"arrival", items}, {"published", sorted}} {
 		b.Run(c.name, func(b *testing.B) {
-			var st Stats
+			var (
+				st Stats
+				g  *Grouper
+			)
 			cpu := startCPU()
 			for b.Loop() {
-				g := NewGrouper(DefaultOptions())
+				g = NewGrouper(DefaultOptions())
 				for _, it := range c.items {
 					g.Add(it)
 				}
@@ -87,6 +91,18 @@ func BenchmarkDense(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.items)), "ns/article")
 			cpu.report(b, len(c.items))
 			b.ReportMetric(float64(st.Stories), "live-stories")
+			// What the grouper holds for its window: the heap with the
+			// last grouper alive, less the benchmark's own input.
+			b.StopTimer()
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			held := m.HeapAlloc
+			runtime.KeepAlive(g)
+			g = nil
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			b.ReportMetric(float64(held-min(held, m.HeapAlloc))/float64(len(c.items)), "held-B/article")
 		})
 	}
 }
