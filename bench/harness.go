@@ -158,8 +158,8 @@ func (h *harness) build(ctx context.Context) error {
 	return nil
 }
 
-// hubConfig writes a hub configuration for the benchmark.
-func (h *harness) hubConfig(dir, database, listen string) (string, error) {
+// hubConfig writes the hub's configuration; workers is polling.workers.
+func (h *harness) hubConfig(dir, database, listen string, workers int) (string, error) {
 	cfg := fmt.Sprintf(`# written by crosswire's benchmark harness (bench/)
 site:
   title: crosswire bench
@@ -171,7 +171,7 @@ polling:
   per_host: %[4]d
   allow_private: true
   timeout: 30s
-`, listen, database, h.opt.pollWorkers, h.opt.perHost)
+`, listen, database, workers, h.opt.perHost)
 	path := filepath.Join(dir, "hub.yaml")
 	return path, os.WriteFile(path, []byte(cfg), 0o644)
 }
@@ -211,7 +211,11 @@ func (h *harness) runScenario(ctx context.Context, sc *scenario, rep int) (strin
 		defer pg.close(ctx, h.opt.keep)
 		db = pg.hubDSN
 	}
-	cfg, err := h.hubConfig(dir, db, listen)
+	workers := h.opt.pollWorkers
+	if pg != nil {
+		workers = h.opt.pgWorkers
+	}
+	cfg, err := h.hubConfig(dir, db, listen, workers)
 	if err != nil {
 		return "", err
 	}

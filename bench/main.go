@@ -36,6 +36,7 @@ type options struct {
 	pgRepeat     int
 	items        int
 	pollWorkers  int
+	pgWorkers    int
 	perHost      int
 	roundTimeout time.Duration
 	serve        bool
@@ -75,7 +76,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.repeat, "repeat", 1, "runs of each ingest scenario (fresh database each); the table shows medians")
 	fs.IntVar(&o.pgRepeat, "pg-repeat", 1, "runs of each PostgreSQL scenario (their cold rounds take minutes)")
 	fs.IntVar(&o.items, "items", 30, "items per feed")
-	fs.IntVar(&o.pollWorkers, "workers", 256, "polling.workers of the hub (per process)")
+	fs.IntVar(&o.pollWorkers, "workers", 256, "polling.workers of the hub on SQLite")
+	fs.IntVar(&o.pgWorkers, "pg-workers", 64, "polling.workers of each worker process on PostgreSQL (they share -pg-pool connections)")
 	fs.IntVar(&o.perHost, "per-host", 256, "polling.per_host of the hub (feedfarm is one host)")
 	fs.DurationVar(&o.roundTimeout, "round-timeout", 10*time.Minute, "longest time one round may take")
 	fs.BoolVar(&o.serve, "serve", true, "run the serving benchmark (on the first SQLite hub of each size)")
@@ -123,7 +125,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 			return nil, fmt.Errorf("-backends: unknown backend %q", b)
 		}
 	}
-	if o.repeat < 1 || o.pgRepeat < 1 || o.pollWorkers < 1 || o.perHost < 1 || o.conns < 1 {
+	if o.repeat < 1 || o.pgRepeat < 1 || o.pollWorkers < 1 || o.pgWorkers < 1 || o.perHost < 1 || o.conns < 1 {
 		return nil, errors.New("-repeat, -pg-repeat, -workers, -per-host and -conns must be positive")
 	}
 	if _, err := time.Parse(time.RFC3339, o.base); err != nil {

@@ -123,8 +123,9 @@ func (gr *Grouping) GroupPending(ctx context.Context, deadline time.Time) (n int
 		if err := wait(); err != nil {
 			return n, false, err
 		}
-		writing = make(chan error, 1)
-		go func() { writing <- gr.save(ctx, d) }()
+		done := make(chan error, 1)
+		go func() { done <- gr.save(ctx, d) }()
+		writing = done
 		n += len(run)
 		if len(batch) < groupBatch {
 			return n, false, nil
