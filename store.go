@@ -38,9 +38,6 @@ type FeedStore interface {
 	FeedByID(ctx context.Context, id int64) (Feed, error)
 	// Feeds lists a source's feeds; sourceID 0 lists all.
 	Feeds(ctx context.Context, sourceID int64) ([]Feed, error)
-	// DueFeeds lists feeds of unpaused sources whose NextPollAt <= now,
-	// most overdue first.
-	DueFeeds(ctx context.Context, now time.Time, limit int) ([]Feed, error)
 	// SaveFeedState writes a feed's polling state (URL, validators,
 	// schedule, errors) after a poll.
 	SaveFeedState(ctx context.Context, f Feed) error

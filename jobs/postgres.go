@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -171,6 +170,7 @@ type pgHostSlots struct {
 	conn *pgx.Conn
 	gen  int               // bumped when the session is lost, and its locks with it
 	held map[string][]bool // host → slots held in session gen
+	next int               // where the next try starts, so tries spread over the slots
 }
 
 // slotWait is the first and the longest pause between tries for a slot.
@@ -200,8 +200,12 @@ func (h *pgHostSlots) acquire(ctx context.Context, host string) (func(), error) 
 	}
 }
 
-// try takes a free slot of host in one statement (CASE evaluates its
-// branches in order and stops at the first lock it gets), or returns -1.
+// try takes a free slot of host, or returns -1. It offers the slots this
+// process does not hold, slotBatch at a time from a rotating start, to one
+// fixed statement (CASE evaluates its branches in order and stops at the
+// first lock it gets): a statement naming every slot, as per_host grows
+// into the hundreds, cost PostgreSQL a parse and a millisecond per request,
+// and all of a process's requests queue on its one session.
 func (h *pgHostSlots) try(ctx context.Context, host string) (slot, gen int, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -210,33 +214,57 @@ func (h *pgHostSlots) try(ctx context.Context, host string) (slot, gen int, err 
 		held = make([]bool, h.slots)
 		h.held[host] = held
 	}
-	var q strings.Builder
-	q.WriteString("SELECT CASE")
-	for s := range h.slots {
-		if !held[s] {
-			fmt.Fprintf(&q, " WHEN pg_try_advisory_lock(hashtext(current_schema() || ' ' || $1), %d) THEN %d", hostSlotKeyBase+s, s)
+	var free []int
+	h.next++
+	for i := range h.slots {
+		if s := (h.next + i) % h.slots; !held[s] {
+			free = append(free, s)
 		}
 	}
-	if q.Len() == len("SELECT CASE") {
-		return -1, h.gen, nil // this process has every slot
-	}
-	q.WriteString(" ELSE -1 END")
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lockTimeout)
 	defer cancel()
-	if h.conn == nil {
-		if h.conn, err = session(lctx, h.pool); err != nil {
+	for len(free) > 0 {
+		batch := free[:min(slotBatch, len(free))]
+		free = free[len(batch):]
+		args := []any{host}
+		for i := range slotBatch {
+			// Padding repeats a slot just found taken, which fails
+			// again; never a held one, which would succeed again.
+			args = append(args, hostSlotKeyBase+batch[min(i, len(batch)-1)])
+		}
+		if h.conn == nil {
+			if h.conn, err = session(lctx, h.pool); err != nil {
+				return -1, h.gen, err
+			}
+		}
+		var key int
+		if err := h.conn.QueryRow(lctx, trySlotsSQL, args...).Scan(&key); err != nil {
+			h.lost(lctx)
 			return -1, h.gen, err
 		}
+		if key >= 0 {
+			slot = key - hostSlotKeyBase
+			held[slot] = true
+			return slot, h.gen, nil
+		}
 	}
-	if err := h.conn.QueryRow(lctx, q.String(), host).Scan(&slot); err != nil {
-		h.lost(lctx)
-		return -1, h.gen, err
-	}
-	if slot >= 0 {
-		held[slot] = true
-	}
-	return slot, h.gen, nil
+	return -1, h.gen, nil
 }
+
+// slotBatch is how many slots one statement tries.
+const slotBatch = 8
+
+// trySlotsSQL tries the slot keys $2.. of host $1 in order and returns the
+// first one locked, or -1.
+var trySlotsSQL = func() string {
+	var q strings.Builder
+	q.WriteString("SELECT CASE")
+	for i := range slotBatch {
+		fmt.Fprintf(&q, " WHEN pg_try_advisory_lock(hashtext(current_schema() || ' ' || $1), $%d::integer) THEN $%[1]d::integer", i+2)
+	}
+	q.WriteString(" ELSE -1 END")
+	return q.String()
+}()
 
 func (h *pgHostSlots) release(host string, slot, gen int) {
 	h.mu.Lock()
@@ -247,7 +275,7 @@ func (h *pgHostSlots) release(host string, slot, gen int) {
 	h.held[host][slot] = false
 	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
 	defer cancel()
-	if _, err := h.conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext(current_schema() || ' ' || $1), `+strconv.Itoa(hostSlotKeyBase+slot)+`)`, host); err != nil {
+	if _, err := h.conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext(current_schema() || ' ' || $1), $2::integer)`, host, hostSlotKeyBase+slot); err != nil {
 		h.lost(ctx)
 	}
 }

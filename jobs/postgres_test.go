@@ -102,6 +102,40 @@ func TestHostSlotsAcrossProcesses(t *testing.T) {
 	}
 }
 
+// TestHostSlotsMoreThanOneBatch: with more slots than one statement tries,
+// two processes together take every slot exactly once, then none.
+func TestHostSlotsMoreThanOneBatch(t *testing.T) {
+	ps := pools(t, 2)
+	const n = 3*slotBatch + 1
+	procs := []*pgHostSlots{
+		{pool: ps[0], slots: n, held: map[string][]bool{}},
+		{pool: ps[1], slots: n, held: map[string][]bool{}},
+	}
+	defer procs[0].close()
+	defer procs[1].close()
+	ctx := context.Background()
+	taken := [2]map[int]bool{{}, {}}
+	for i := range n {
+		p := i % 2
+		slot, _, err := procs[p].try(ctx, "wire.example")
+		if err != nil || slot < 0 {
+			t.Fatalf("try %d (process %d): slot %d, %v; want a free one", i, p, slot, err)
+		}
+		if taken[p][slot] {
+			t.Fatalf("process %d took slot %d twice", p, slot)
+		}
+		taken[p][slot] = true
+	}
+	for p, h := range procs {
+		if slot, _, err := h.try(ctx, "wire.example"); err != nil || slot != -1 {
+			t.Errorf("process %d took slot %d (%v) after all %d were taken", p, slot, err, n)
+		}
+	}
+	if len(taken[0])+len(taken[1]) != n {
+		t.Errorf("took %d + %d slots, want %d in all", len(taken[0]), len(taken[1]), n)
+	}
+}
+
 // TestGrouperLockOneHolder: one process holds the grouper lock; another
 // gets it, fresh, once the holder's session ends.
 func TestGrouperLockOneHolder(t *testing.T) {

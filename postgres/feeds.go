@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"crosswire"
 
@@ -93,25 +92,6 @@ func (s *Store) Feeds(ctx context.Context, sourceID int64) ([]crosswire.Feed, er
 	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres: feeds of source %d: %w", sourceID, err)
-	}
-	return out, nil
-}
-
-// DueFeeds lists feeds of unpaused sources due at now, most overdue first;
-// a feed never scheduled (zero NextPollAt) is the most overdue. limit <= 0
-// lists all.
-func (s *Store) DueFeeds(ctx context.Context, now time.Time, limit int) ([]crosswire.Feed, error) {
-	var lim any
-	if limit > 0 {
-		lim = limit
-	}
-	out, err := collectFeeds(s.pool.Query(ctx, `SELECT `+feedColumns+`
-		FROM feeds f JOIN sources s ON s.id = f.source_id
-		WHERE NOT s.paused AND (f.next_poll_at IS NULL OR f.next_poll_at <= $1)
-		ORDER BY f.next_poll_at NULLS FIRST, f.id
-		LIMIT $2`, ms(now), lim))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: due feeds: %w", err)
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"crosswire"
 )
@@ -95,28 +94,6 @@ func (s *Store) Feeds(ctx context.Context, sourceID int64) ([]crosswire.Feed, er
 	out, err := scanFeeds(rows)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: feeds of source %d: %w", sourceID, err)
-	}
-	return out, nil
-}
-
-// DueFeeds lists feeds of unpaused sources due at now, most overdue first;
-// a feed never scheduled (zero NextPollAt) is the most overdue. limit <= 0
-// lists all.
-func (s *Store) DueFeeds(ctx context.Context, now time.Time, limit int) ([]crosswire.Feed, error) {
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+prefixed("f.", feedColumns)+`
-		FROM feeds f JOIN sources s ON s.id = f.source_id
-		WHERE s.paused = 0 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)
-		ORDER BY f.next_poll_at NULLS FIRST, f.id
-		LIMIT ?`, now.UnixMilli(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: due feeds: %w", err)
-	}
-	out, err := scanFeeds(rows)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: due feeds: %w", err)
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -323,18 +322,4 @@ func (s *Store) ClearAutomaticAssignments(ctx context.Context) error {
 		return fmt.Errorf("sqlite: clear automatic story assignments: %w", err)
 	}
 	return nil
-}
-
-// jsonIDs encodes IDs as a JSON array for json_each: one statement text
-// for any number of them, which the statement cache keeps.
-func jsonIDs(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids)+2)
-	b = append(b, '[')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, ']'))
 }

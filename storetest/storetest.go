@@ -41,7 +41,6 @@ func Run(t *testing.T, open func(t *testing.T) crosswire.Store) {
 		{"PutFeed", testPutFeed},
 		{"SaveFeedStateRoundTrip", testSaveFeedStateRoundTrip},
 		{"SaveFeedStateErrors", testSaveFeedStateErrors},
-		{"DueFeeds", testDueFeeds},
 		{"DeleteFeedKeepsArticles", testDeleteFeedKeepsArticles},
 
 		{"SaveNewArticle", testSaveNewArticle},

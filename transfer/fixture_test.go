@@ -135,7 +135,6 @@ func buildHub(t *testing.T) string {
 type hubState struct {
 	Sources     []crosswire.Source
 	Feeds       []crosswire.Feed
-	DueFeeds    []crosswire.Feed
 	Articles    []crosswire.Article
 	Revisions   map[int64][]crosswire.Revision
 	Assignments map[int64]crosswire.StoryAssignment
@@ -162,8 +161,6 @@ func readHub(t *testing.T, st crosswire.Store) hubState {
 	must("Sources", err)
 	h.Feeds, err = st.Feeds(ctx, 0)
 	must("Feeds", err)
-	h.DueFeeds, err = st.DueFeeds(ctx, at(24*time.Hour), 100)
-	must("DueFeeds", err)
 	h.Articles, err = st.Articles(ctx, crosswire.ArticleQuery{})
 	must("Articles", err)
 	h.Revisions = map[int64][]crosswire.Revision{}
