@@ -201,7 +201,8 @@ func (p *pgBench) triggerRound(ctx context.Context, now time.Time) error {
 	if _, err := tx.Exec(ctx, `UPDATE river_job SET scheduled_at = $1, state = 'available' WHERE kind = 'poll_feed' AND state = 'scheduled'`, now); err != nil {
 		return fmt.Errorf("trigger round: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_notify('river_insert', '{"queue": "poll"}')`); err != nil {
+	// River's listeners prefix the channel with the schema they run in.
+	if _, err := tx.Exec(ctx, `SELECT pg_notify(current_schema() || '.river_insert', '{"queue": "poll"}')`); err != nil {
 		return fmt.Errorf("trigger round: %w", err)
 	}
 	return tx.Commit(ctx)
