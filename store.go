@@ -74,6 +74,12 @@ type ArticleStore interface {
 	// MarkRemoved records that the original answered 404/410 at time at
 	// (zero clears it when it reappears).
 	MarkRemoved(ctx context.Context, articleID int64, at time.Time) error
+	// SetRevisionHTML replaces the summary and content of revision n of an
+	// article, in place: the same text with its images mirrored after it
+	// was stored. n must still be the current revision (ErrConflict
+	// otherwise: a newer one has its own images to mirror). It moves the
+	// article's LastChange to at. ErrNotFound for an unknown article.
+	SetRevisionHTML(ctx context.Context, articleID int64, n int, summary, content string, at time.Time) error
 	// SetRevisit records a revisit's schedule and count.
 	SetRevisit(ctx context.Context, articleID int64, next time.Time, revisits int) error
 	// UngroupedArticles lists up to limit articles in no story, with IDs

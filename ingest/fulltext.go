@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +48,7 @@ type pageJob struct {
 // would be Unchanged and store nothing. Failures are recorded on the
 // article (ExtractNote) or logged (images); the article is always kept.
 func (p *Pipeline) prepare(ctx context.Context, src crosswire.Source, clean *content.Cleaner, articles []*crosswire.Article) error {
-	mirror := src.MirrorMedia && p.Mirror != nil
+	mirror := src.MirrorMedia && p.Mirror != nil && !p.MirrorLater
 	var jobs []pageJob
 	for _, a := range articles {
 		full := isHTTP(a.URL) && content.TextNeedsFullText(src.FullText, a.Text)
@@ -160,6 +161,42 @@ func (p *Pipeline) localize(ctx context.Context, src crosswire.Source, a *crossw
 			p.Log.Warn("images not mirrored", "source", src.Slug, "url", a.URL, "err", err)
 		}
 	}
+}
+
+// MirrorArticle mirrors the images of a stored article's current revision
+// and points it at the hub's copies, in place (Store.SetRevisionHTML): the
+// images a poll with MirrorLater left. An article superseded meanwhile by
+// a newer revision, or of a source that no longer mirrors, is left alone.
+func (p *Pipeline) MirrorArticle(ctx context.Context, id int64) error {
+	a, err := p.Store.Article(ctx, id)
+	if err != nil {
+		return fmt.Errorf("mirror images of article %d: %w", id, err)
+	}
+	src, err := p.Store.SourceByID(ctx, a.SourceID)
+	if err != nil {
+		return fmt.Errorf("mirror images of article %d: source: %w", id, err)
+	}
+	if !src.MirrorMedia || p.Mirror == nil {
+		return nil
+	}
+	summary, content := a.Summary, a.Content
+	p.localize(ctx, src, &a)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if a.Summary == summary && a.Content == content {
+		return nil
+	}
+	err = p.Store.SetRevisionHTML(ctx, id, a.Revisions, a.Summary, a.Content, p.Now())
+	if errors.Is(err, crosswire.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// hasImage reports whether an article's HTML has an image to mirror.
+func hasImage(a *crosswire.Article) bool {
+	return strings.Contains(a.Content, "<img") || strings.Contains(a.Summary, "<img")
 }
 
 // nextRevisit is the first of published + p.Revisits that lies after now;

@@ -37,6 +37,10 @@ type Pipeline struct {
 	// Mirror mirrors the images of sources with MirrorMedia; nil: none
 	// are mirrored.
 	Mirror *media.Mirror
+	// MirrorLater leaves the images to MirrorArticle (a job of their own)
+	// instead of downloading them before the articles are stored: a poll
+	// then lists the articles in Poll.ToMirror.
+	MirrorLater bool
 	// Revisits are the delays after publication at which an article's
 	// page is fetched again (config polling.revisits); nil: never.
 	Revisits []time.Duration
@@ -53,6 +57,9 @@ type Poll struct {
 	RetryAfter time.Duration
 	Published  []time.Time   // entries' publication times, for the adaptive interval
 	Hint       time.Duration // the feed's own <ttl>/sy:updatePeriod
+	// ToMirror lists the stored articles whose images MirrorArticle is to
+	// mirror (with MirrorLater).
+	ToMirror []int64
 }
 
 // Poll fetches one feed and stores what is new. A failure never touches
@@ -149,12 +156,18 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
 	if err != nil {
 		return fmt.Errorf("store articles of %s: %w", f.URL, err)
 	}
-	for _, o := range outcomes {
+	mirrorLater := p.MirrorLater && src.MirrorMedia && p.Mirror != nil
+	for i, o := range outcomes {
 		switch o {
 		case crosswire.Created:
 			res.New++
 		case crosswire.NewVersion:
 			res.Updated++
+		default:
+			continue
+		}
+		if mirrorLater && hasImage(articles[i]) {
+			out.ToMirror = append(out.ToMirror, articles[i].ID)
 		}
 	}
 	// Validators are saved only once the articles are safely stored.

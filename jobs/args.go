@@ -7,10 +7,12 @@ import (
 
 // Queues. Polls have their own so that grouping and maintenance never wait
 // behind a backlog of polls, and grouping has its own with one worker, on
-// the one process that holds the grouper lock.
+// the one process that holds the grouper lock. Image downloads have theirs
+// so that a slow image host holds up neither.
 const (
 	QueuePoll  = "poll"
 	QueueGroup = "group"
+	QueueMedia = "media"
 	QueueMaint = river.QueueDefault
 )
 
@@ -20,6 +22,7 @@ const (
 	KindGroup     = "group_articles"
 	KindReconcile = "schedule_polls"
 	KindRevisit   = "revisit_articles"
+	KindMirror    = "mirror_media"
 )
 
 // activeStates are the states in which a job counts as "in flight" for
@@ -102,5 +105,22 @@ func (RevisitArgs) InsertOpts() river.InsertOpts {
 		Queue:       QueueMaint,
 		MaxAttempts: 3,
 		UniqueOpts:  river.UniqueOpts{ByState: activeStates},
+	}
+}
+
+// MirrorArgs mirrors the images of one stored article (see
+// ingest.Pipeline.MirrorArticle); polls of sources with mirror_media ask
+// for it. Unique by article while in flight.
+type MirrorArgs struct {
+	ArticleID int64 `json:"article_id" river:"unique"`
+}
+
+func (MirrorArgs) Kind() string { return KindMirror }
+
+func (MirrorArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       QueueMedia,
+		MaxAttempts: 3,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: activeStates},
 	}
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -159,6 +160,7 @@ type feedServer struct {
 	hang     chan struct{}       // when set, requests block until it is closed or the client goes
 	requests atomic.Int64
 	arrived  chan string // paths of requests, when set
+	image    []byte      // when set, served at /img.png and shown in every item
 }
 
 func newFeedServer(tb testing.TB) *feedServer {
@@ -200,6 +202,15 @@ func (fs *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "broken", status)
 		return
 	}
+	if r.URL.Path == "/img.png" && fs.image != nil {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(fs.image)
+		return
+	}
+	img := ""
+	if fs.image != nil {
+		img = html.EscapeString(`<img src="` + fs.URL + `/img.png"> `)
+	}
 	etag := fmt.Sprintf(`"%d-%x"`, len(titles), len(strings.Join(titles, "|")))
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
@@ -208,8 +219,8 @@ func (fs *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title><link>http://wire.example/</link>`)
 	for i, t := range titles {
-		fmt.Fprintf(&b, `<item><guid isPermaLink="false">%s-%d</guid><title>%s</title><link>http://wire.example%s/%d</link><pubDate>Mon, 02 Mar 2026 1%d:00:00 GMT</pubDate><description>%s, reported today.</description></item>`,
-			r.URL.Path, i, t, r.URL.Path, i, i%10, t)
+		fmt.Fprintf(&b, `<item><guid isPermaLink="false">%s-%d</guid><title>%s</title><link>http://wire.example%s/%d</link><pubDate>Mon, 02 Mar 2026 1%d:00:00 GMT</pubDate><description>%s%s, reported today.</description></item>`,
+			r.URL.Path, i, t, r.URL.Path, i, i%10, img, t)
 	}
 	b.WriteString(`</channel></rss>`)
 	w.Header().Set("ETag", etag)

@@ -91,6 +91,7 @@ func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) er
 	if c.opt.OnPoll != nil {
 		c.opt.OnPoll(p.Result)
 	}
+	c.requestMirrors(ctx, p.ToMirror)
 	return c.reschedule(ctx, job, nf.NextPollAt, p.Result.New > 0 && c.opt.NewGrouping != nil)
 }
 

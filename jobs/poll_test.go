@@ -1,9 +1,12 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	imagepng "image/png"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -14,6 +17,7 @@ import (
 
 	"crosswire"
 	"crosswire/ingest"
+	"crosswire/media"
 )
 
 // jobsOf lists a feed's poll jobs by state.
@@ -305,6 +309,45 @@ func TestUnexpectedErrorRetries(t *testing.T) {
 		}
 		if n, err := e.store.CountArticles(ctx, crosswire.ArticleQuery{}); err != nil || n != 1 {
 			t.Errorf("articles = %d, %v; want 1, stored once over two polls", n, err)
+		}
+	})
+}
+
+// TestPollAsksForMirrors: a poll of a source that mirrors its images stores
+// the article, and a mirror_media job then points it at the hub's copy,
+// without a new revision.
+func TestPollAsksForMirrors(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		fs := newFeedServer(t)
+		var png bytes.Buffer
+		img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+		if err := imagepng.Encode(&png, img); err != nil {
+			t.Fatal(err)
+		}
+		fs.image = png.Bytes()
+		src := crosswire.Source{Slug: "wire", Name: "Wire", Republish: true, MirrorMedia: true, CreatedAt: time.Now()}
+		if err := e.store.PutSource(ctx, &src); err != nil {
+			t.Fatal(err)
+		}
+		addFeed(t, e.store, "wire", fs.set("/wire.xml", "Harbour reopens"))
+		mirror := &media.Mirror{Dir: t.TempDir(), Fetcher: newFetcher(), Store: e.store, Prefix: "/media/", Now: time.Now}
+		pl := &ingest.Pipeline{Store: e.store, Fetcher: newFetcher(), Now: time.Now, Log: quietLog(), Mirror: mirror}
+		r := e.open(t, Options{Policy: hourly, Pipeline: pl, GroupSweepEvery: -1})
+		start(t, r)
+		var got crosswire.Article
+		waitFor(t, "the article's image to be mirrored", 20*time.Second, func() bool {
+			arts, err := e.store.Articles(ctx, crosswire.ArticleQuery{SourceIDs: []int64{src.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(arts) == 1 {
+				got = arts[0]
+			}
+			return len(arts) == 1 && strings.Contains(got.Summary, `src="/media/`)
+		})
+		if got.Revisions != 1 || strings.Contains(got.Summary, fs.URL+"/img.png") {
+			t.Errorf("mirrored article: revisions %d, summary %q", got.Revisions, got.Summary)
 		}
 	})
 }

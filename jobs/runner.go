@@ -212,6 +212,7 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	}
 	c := &core[TTx]{opt: opt, be: be, log: opt.Log}
 	pl := *opt.Pipeline
+	pl.MirrorLater = true // images are mirror_media jobs
 	if h := be.hosts(); h != nil {
 		pl.Fetcher = limitedFetcher{next: pl.Fetcher, hosts: h}
 	}
@@ -230,9 +231,13 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	if err := river.AddWorkerSafely(workers, &revisitWorker[TTx]{c: c}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &mirrorWorker[TTx]{c: c}); err != nil {
+		return nil, err
+	}
 	queues := map[string]river.QueueConfig{
 		QueuePoll:  {MaxWorkers: opt.Workers, FetchCooldown: opt.FetchCooldown},
 		QueueMaint: {MaxWorkers: 2},
+		QueueMedia: {MaxWorkers: mediaWorkers},
 	}
 	if opt.NewGrouping != nil && be.grouperLock().local() {
 		// One process: it is the grouper from the start.

@@ -198,6 +198,34 @@ func (s *Store) SetRevisit(ctx context.Context, articleID int64, next time.Time,
 	return affectedOne(tag.RowsAffected(), err, "postgres: set revisit of article %d: %w", articleID)
 }
 
+func (s *Store) SetRevisionHTML(ctx context.Context, articleID int64, n int, summary, content string, at time.Time) error {
+	fail := func(err error) error {
+		return fmt.Errorf("postgres: set html of article %d revision %d: %w", articleID, n, err)
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer rollback(ctx, tx)
+	var current int
+	if err := tx.QueryRow(ctx, `SELECT revisions FROM articles WHERE id = $1 FOR UPDATE`, articleID).Scan(&current); err != nil {
+		return fail(notFound(err))
+	}
+	if current != n {
+		return fail(fmt.Errorf("the current revision is %d: %w", current, crosswire.ErrConflict))
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE revisions SET summary = $1, content = $2 WHERE article_id = $3 AND n = $4`, summary, content, articleID, n)
+	b.Queue(`UPDATE articles SET changed_at = greatest(changed_at, $1) WHERE id = $2`, ms(at), articleID)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
 // affectedOne turns an UPDATE of no row into ErrNotFound.
 func affectedOne(n int64, err error, format string, id int64) error {
 	if err != nil {

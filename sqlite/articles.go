@@ -216,6 +216,40 @@ func (s *Store) SetRevisit(ctx context.Context, articleID int64, next time.Time,
 	return affectedOne(res, err, "sqlite: set revisit of article %d: %w", articleID)
 }
 
+func (s *Store) SetRevisionHTML(ctx context.Context, articleID int64, n int, summary, content string, at time.Time) error {
+	fail := func(err error) error {
+		return fmt.Errorf("sqlite: set html of article %d revision %d: %w", articleID, n, err)
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer rollback(tx)
+	var current int
+	err = tx.QueryRowContext(ctx, `SELECT revisions FROM articles WHERE id = ?`, articleID).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = crosswire.ErrNotFound
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if current != n {
+		return fail(fmt.Errorf("the current revision is %d: %w", current, crosswire.ErrConflict))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE revisions SET summary = ?, content = ? WHERE article_id = ? AND n = ?`,
+		summary, content, articleID, n); err != nil {
+		return fail(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET changed_at = max(changed_at, ?) WHERE id = ?`,
+		at.UnixMilli(), articleID); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
 // affectedOne turns an UPDATE of no row into ErrNotFound.
 func affectedOne(res sql.Result, err error, format string, id int64) error {
 	if err != nil {

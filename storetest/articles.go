@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -622,4 +623,41 @@ func testLastChange(t *testing.T, s crosswire.Store) {
 	if last, _ := s.LastChange(ctx, []int64{b.ID}); !last.Equal(at(2 * time.Minute)) {
 		t.Errorf("LastChange(b) after a revision of a = %v, want %v", last, at(2*time.Minute))
 	}
+}
+
+func testSetRevisionHTML(t *testing.T, s crosswire.Store) {
+	ctx := context.Background()
+	src := putSource(t, s, "a")
+	a := article(src, 0, "k1", "Ferry", at(-time.Hour), t0)
+	save(t, s, a)
+
+	summary, body := `<p>Summary <img src="/media/1.png"></p>`, `<p>Body <img src="/media/1.png"></p>`
+	if err := s.SetRevisionHTML(ctx, a.ID, 1, summary, body, at(time.Hour)); err != nil {
+		t.Fatalf("SetRevisionHTML: %v", err)
+	}
+	got := getArticle(t, s, a.ID)
+	if got.Summary != summary || got.Content != body || got.Revisions != 1 || got.Text != a.Text || got.Hash != a.Hash {
+		t.Errorf("article after SetRevisionHTML: summary %q content %q revisions %d text %q hash %q",
+			got.Summary, got.Content, got.Revisions, got.Text, got.Hash)
+	}
+	revs, err := s.Revisions(ctx, a.ID)
+	if err != nil || len(revs) != 1 || revs[0].Content != body || revs[0].Summary != summary {
+		t.Errorf("revisions after SetRevisionHTML: %+v, %v; want the one revision, replaced", revs, err)
+	}
+	if last, _ := s.LastChange(ctx, nil); !last.Equal(at(time.Hour)) {
+		t.Errorf("LastChange = %v, want %v", last, at(time.Hour))
+	}
+
+	// A newer revision: the old one's images are not written over it.
+	v2 := article(src, 0, "k1", "Ferry", at(-time.Hour), at(2*time.Hour))
+	v2.Content, v2.Hash = "<p>Edited body.</p>", "h:edited"
+	save(t, s, v2)
+	err = s.SetRevisionHTML(ctx, a.ID, 1, summary, body, at(3*time.Hour))
+	if !errors.Is(err, crosswire.ErrConflict) {
+		t.Errorf("SetRevisionHTML(stale revision) = %v, want ErrConflict", err)
+	}
+	if got := getArticle(t, s, a.ID); got.Content != "<p>Edited body.</p>" {
+		t.Errorf("current content after a stale SetRevisionHTML: %q", got.Content)
+	}
+	wantNotFound(t, "SetRevisionHTML(unknown article)", s.SetRevisionHTML(ctx, a.ID+1000, 1, "", "", t0))
 }

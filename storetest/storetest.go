@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) crosswire.Store) {
 		{"LastChange", testLastChange},
 		{"PageHashAndSchedule", testPageHashAndSchedule},
 		{"RecordRevisit", testRecordRevisit},
+		{"SetRevisionHTML", testSetRevisionHTML},
 
 		{"Media", testMedia},
 
