@@ -216,9 +216,11 @@ func (gr *Grouping) save(ctx context.Context, d *decisions) error {
 }
 
 // assignEach stores a batch that failed for a missing story one assignment
-// at a time. A story gone since the grouper last saw it (an operator merged
-// it away, or a rebuild ran) is opened again under the same label, rather
-// than failing every later article of it.
+// at a time. A story gone since the grouper last saw it was merged away by
+// an operator (or a rebuild ran): the article follows the story's earlier
+// articles to where they are now, and when none can be found, the story is
+// opened again under the same label, rather than failing every later
+// article of it.
 func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssignment, labels []string) error {
 	for i := range batch {
 		as := &batch[i]
@@ -227,10 +229,21 @@ func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssig
 			id, ok := gr.storyOf[labels[i]]
 			gr.mu.Unlock()
 			if ok {
-				as.StoryID = id // reopened earlier in this loop
+				as.StoryID = id // found earlier in this loop
 			}
 		}
 		err := gr.store.AssignArticles(ctx, batch[i:i+1])
+		if errors.Is(err, crosswire.ErrNotFound) && as.NewStory == nil {
+			if id, ok := gr.mergedInto(ctx, labels[i], as.ArticleID); ok {
+				as.StoryID = id
+				if err = gr.store.AssignArticles(ctx, batch[i:i+1]); err == nil {
+					gr.mu.Lock()
+					gr.storyOf[labels[i]] = id
+					gr.mu.Unlock()
+					continue
+				}
+			}
+		}
 		if errors.Is(err, crosswire.ErrNotFound) && as.NewStory == nil {
 			a, aerr := gr.store.Article(ctx, as.ArticleID)
 			if errors.Is(aerr, crosswire.ErrNotFound) {
@@ -253,6 +266,27 @@ func (gr *Grouping) assignEach(ctx context.Context, batch []crosswire.StoryAssig
 		}
 	}
 	return nil
+}
+
+// mergedInto finds where the earlier articles of the grouper's story went:
+// the stored story of the first of them (at most a few looked up) that is
+// in one. The article being assigned is not asked about.
+func (gr *Grouping) mergedInto(ctx context.Context, label string, articleID int64) (int64, bool) {
+	const tries = 5
+	n := 0
+	for _, m := range gr.g.Members(label) {
+		id, err := strconv.ParseInt(m, 10, 64)
+		if err != nil || id == articleID {
+			continue
+		}
+		if as, err := gr.store.Assignment(ctx, id); err == nil {
+			return as.StoryID, true
+		}
+		if n++; n == tries {
+			break
+		}
+	}
+	return 0, false
 }
 
 // storedStory maps a grouper decision to a stored story; ok is false for a

@@ -12,9 +12,8 @@ import (
 )
 
 // TestGroupingSurvivesMergedStory: after an operator merges the story the
-// live grouper is building into another one, the next matching article is
-// still grouped (into a fresh story) instead of failing on a story that no
-// longer exists.
+// live grouper is building into another one, the next matching articles
+// follow the merge instead of failing on a story that no longer exists.
 func TestGroupingSurvivesMergedStory(t *testing.T) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
@@ -71,7 +70,14 @@ func TestGroupingSurvivesMergedStory(t *testing.T) {
 	if a3.StoryID == 0 {
 		t.Fatal("article not grouped")
 	}
-	if _, err := st.Story(ctx, a3.StoryID); err != nil {
-		t.Errorf("article assigned to a missing story %d: %v", a3.StoryID, err)
+	if a3.StoryID != other.StoryID {
+		t.Errorf("article after the merge in story %d, want %d, where the operator merged its story", a3.StoryID, other.StoryID)
+	}
+	a4 := save(sources[1], "a4", "Peru quake near Arequipa: rescuers search damaged homes after 6.9 tremor", quake, now.Add(-30*time.Minute))
+	if err := gr.Assign(ctx, []*crosswire.Article{a4}); err != nil {
+		t.Fatal(err)
+	}
+	if a4.StoryID != other.StoryID {
+		t.Errorf("a later article in story %d, want %d", a4.StoryID, other.StoryID)
 	}
 }

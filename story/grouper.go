@@ -368,6 +368,22 @@ func (g *Grouper) Seal(label string) bool {
 	return true
 }
 
+// Members lists the IDs of the items in the story with the given label,
+// most recent last; nil when the grouper holds no such story.
+func (g *Grouper) Members(label string) []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s, ok := g.byLabel[label]
+	if !ok || !s.alive {
+		return nil
+	}
+	ids := make([]string, len(s.members))
+	for i, m := range s.members {
+		ids[i] = m.id
+	}
+	return ids
+}
+
 // prepare extracts an item's features, counts them in the term statistics
 // and evicts what the new watermark makes obsolete.
 func (g *Grouper) prepare(it Item) *item {

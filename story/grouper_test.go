@@ -225,6 +225,26 @@ func TestPin(t *testing.T) {
 	})
 }
 
+func TestMembers(t *testing.T) {
+	t0 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	g := NewGrouper(DefaultOptions())
+	g.Add(fixtureItem("a", t0, "Magnitude 6.4 earthquake shakes northern Chile near Antofagasta",
+		"A magnitude 6.4 earthquake struck northern Chile near Antofagasta, killing two people."))
+	g.Add(fixtureItem("b", t0.Add(time.Hour), "Chile earthquake of magnitude 6.4 kills two in Antofagasta",
+		"Two people died when a magnitude 6.4 earthquake hit Antofagasta in northern Chile."))
+	g.Add(fixtureItem("x", t0.Add(time.Hour), "Central bank of Sweden holds rates",
+		"The Riksbank kept its policy rate at 2.25%."))
+	if got := g.Members("a"); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("Members(a) = %q, want [a b]", got)
+	}
+	if got := g.Members("x"); !slices.Equal(got, []string{"x"}) {
+		t.Errorf("Members(x) = %q, want [x]", got)
+	}
+	if got := g.Members("nope"); got != nil {
+		t.Errorf("Members(unknown) = %q, want nil", got)
+	}
+}
+
 func TestReAddMovesItem(t *testing.T) {
 	t0 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
 	g := NewGrouper(DefaultOptions())
