@@ -172,6 +172,10 @@ func (gr *Grouping) decide(ctx context.Context, articles []*crosswire.Article) (
 		dec := gr.g.Add(item)
 		d.labels[i] = dec.Story
 		d.batch[i] = crosswire.StoryAssignment{ArticleID: a.ID, Score: dec.Score, Terms: dec.Terms, AssignedAt: now}
+		if s := gr.opened[dec.Story]; s != nil {
+			d.batch[i].NewStory = s // opened by a batch not stored yet
+			continue
+		}
 		id, ok, err := gr.storedStory(ctx, dec)
 		if err != nil {
 			return nil, err
@@ -180,11 +184,8 @@ func (gr *Grouping) decide(ctx context.Context, articles []*crosswire.Article) (
 			d.batch[i].StoryID = id
 			continue
 		}
-		s := gr.opened[dec.Story]
-		if s == nil {
-			s = &crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: now}
-			gr.opened[dec.Story] = s
-		}
+		s := &crosswire.Story{Title: a.Title, FirstAt: a.DisplayTime(), LastAt: a.DisplayTime(), UpdatedAt: now}
+		gr.opened[dec.Story] = s
 		d.batch[i].NewStory = s
 	}
 	return d, nil
