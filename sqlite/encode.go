@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -90,17 +89,4 @@ func keysJSON(keys []string) (string, error) {
 		return "", fmt.Errorf("encode keys: %w", err)
 	}
 	return string(b), nil
-}
-
-// jsonIDs encodes IDs for json_each, like keysJSON.
-func jsonIDs(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids)+2)
-	b = append(b, '[')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, ']'))
 }

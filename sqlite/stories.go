@@ -90,7 +90,7 @@ func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignme
 	// Each article's current story, and which stories exist: one query
 	// each, whatever the batch's size.
 	old := map[int64]sql.NullInt64{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, story_id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(articleIDs))
+	rows, err := tx.QueryContext(ctx, `SELECT id, story_id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, idsJSON(articleIDs))
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignme
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	found, err := queryIDs(ctx, tx, `SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(storyIDs))
+	found, err := queryIDs(ctx, tx, `SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?))`, idsJSON(storyIDs))
 	if err != nil {
 		return err
 	}
