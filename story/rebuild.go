@@ -255,10 +255,8 @@ type openedLabel struct {
 
 func (w *rebuildWriter) run(ctx context.Context, pages <-chan []placed) error {
 	for batch := range pages {
-		for _, p := range batch {
-			if err := w.write(ctx, p); err != nil {
-				return err
-			}
+		if err := w.write(ctx, batch); err != nil {
+			return err
 		}
 		w.forget()
 		if w.progress != nil {
@@ -268,34 +266,47 @@ func (w *rebuildWriter) run(ctx context.Context, pages <-chan []placed) error {
 	return nil
 }
 
-func (w *rebuildWriter) write(ctx context.Context, p placed) error {
-	w.prog.Done++
-	if p.at.After(w.newest) {
-		w.newest = p.at
-	}
-	if p.manual {
-		w.prog.Manual++
-		return nil
-	}
-	id, ok := StoredID(p.d.Story)
-	if !ok {
-		id, ok = w.storyOf[p.d.Story]
-	}
-	if !ok {
-		s := crosswire.Story{Title: p.title, FirstAt: p.at, LastAt: p.at, UpdatedAt: w.now()}
-		if err := w.st.CreateStory(ctx, &s); err != nil {
-			return fmt.Errorf("create story for article %d: %w", p.id, err)
+// write stores a page of decisions in one batch, with the stories its new
+// labels open.
+func (w *rebuildWriter) write(ctx context.Context, page []placed) error {
+	var (
+		batch  []crosswire.StoryAssignment
+		opened = map[string]*crosswire.Story{}
+		order  []openedLabel
+	)
+	for _, p := range page {
+		w.prog.Done++
+		if p.at.After(w.newest) {
+			w.newest = p.at
 		}
-		id = s.ID
-		w.storyOf[p.d.Story] = id
-		w.opened.push(openedLabel{p.d.Story, p.at})
-		w.prog.Stories++
+		if p.manual {
+			w.prog.Manual++
+			continue
+		}
+		as := crosswire.StoryAssignment{ArticleID: p.id, Score: p.d.Score, Terms: p.d.Terms, AssignedAt: w.now()}
+		id, ok := StoredID(p.d.Story)
+		if !ok {
+			id, ok = w.storyOf[p.d.Story]
+		}
+		switch {
+		case ok:
+			as.StoryID = id
+		case opened[p.d.Story] != nil:
+			as.NewStory = opened[p.d.Story]
+		default:
+			as.NewStory = &crosswire.Story{Title: p.title, FirstAt: p.at, LastAt: p.at, UpdatedAt: w.now()}
+			opened[p.d.Story] = as.NewStory
+			order = append(order, openedLabel{p.d.Story, p.at})
+			w.prog.Stories++
+		}
+		batch = append(batch, as)
 	}
-	err := w.st.AssignArticles(ctx, []crosswire.StoryAssignment{{
-		ArticleID: p.id, StoryID: id, Score: p.d.Score, Terms: p.d.Terms, AssignedAt: w.now(),
-	}})
-	if err != nil {
-		return fmt.Errorf("assign article %d to story %d: %w", p.id, id, err)
+	if err := w.st.AssignArticles(ctx, batch); err != nil {
+		return fmt.Errorf("store %d assignments: %w", len(batch), err)
+	}
+	for _, o := range order {
+		w.storyOf[o.label] = opened[o.label].ID
+		w.opened.push(o)
 	}
 	return nil
 }
