@@ -215,6 +215,12 @@ func newCore[TTx any](be backend[TTx], opt Options) (*core[TTx], error) {
 	pl.MirrorLater = true // images are mirror_media jobs
 	if h := be.hosts(); h != nil {
 		pl.Fetcher = limitedFetcher{next: pl.Fetcher, hosts: h}
+		if pl.Mirror != nil {
+			// Image downloads take the same host slots as polls.
+			m := *pl.Mirror
+			m.Fetcher = limitedFetcher{next: m.Fetcher, hosts: h}
+			pl.Mirror = &m
+		}
 	}
 	c.poller = &pl
 
