@@ -292,6 +292,14 @@ func (s *Store) writeBatch(ctx context.Context, conn *pgxpool.Conn, order []*pen
 	}
 
 	b := &pgx.Batch{}
+	if len(changed.ids)+len(touchIDs) > 0 {
+		// The rows about to be updated are locked in ID order first, the
+		// order AssignArticles takes them in: two transactions locking
+		// the same articles in different orders could deadlock.
+		locks := slices.Concat(changed.ids, touchIDs)
+		slices.Sort(locks)
+		b.Queue(`SELECT id FROM articles WHERE id = ANY($1) ORDER BY id FOR UPDATE`, locks)
+	}
 	if len(created.keys) > 0 {
 		c, r := &created, &createdRevs
 		b.Queue(`WITH v AS (
