@@ -37,6 +37,22 @@ func BenchmarkGroup(b *testing.B) {
 	}
 }
 
+// BenchmarkGroupBusy is BenchmarkGroup at a busy hub's 5,000 articles a
+// day (20 days): what the grouper holds (held-B) is then mostly its
+// fortnight of term statistics.
+func BenchmarkGroupBusy(b *testing.B) {
+	items, _ := synthArticles(1, 100_000, 5000)
+	var g *Grouper
+	for b.Loop() {
+		g = NewGrouper(DefaultOptions())
+		for _, it := range items {
+			g.Add(it)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/article")
+	b.ReportMetric(float64(heldBy(b, &g)), "held-B")
+}
+
 // BenchmarkAddAfter measures one Add once n articles have gone before it,
 // the cost the live pipeline pays per article as its archive grows.
 func BenchmarkAddAfter(b *testing.B) {

@@ -184,8 +184,9 @@ type Grouper struct {
 
 	byLabel map[string]*story
 	byID    map[string]*item
-	stories queue[*story] // in creation order, for eviction
-	stats   queue[*item]  // items counted in document frequencies, in arrival order
+	stories queue[*story]  // in creation order, for eviction
+	stats   queue[*item]   // items counted in document frequencies, in arrival order
+	buckets []*statsBucket // statistics of items whose story ended, by day (see fold)
 
 	watermark time.Time // newest published time seen
 
@@ -232,6 +233,8 @@ type item struct {
 
 	norm     float64 // tf-idf length, cached for normDocs
 	normDocs int
+
+	folded bool // its statistics are in a day bucket and vec is gone (see fold)
 }
 
 type centEntry struct {

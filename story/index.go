@@ -146,12 +146,16 @@ func (g *Grouper) evict() {
 			break
 		}
 		g.stats.pop()
+		if x.folded {
+			continue // its bucket counts it
+		}
 		for _, e := range x.vec {
 			g.voc.count(e, -1)
 			g.voc.unref(e.t)
 		}
 		g.voc.docs--
 	}
+	g.evictBuckets(statsHorizon)
 	if g.deadPostings > 1024 && g.deadPostings > g.livePostings {
 		g.compact()
 	}
@@ -169,6 +173,7 @@ func (g *Grouper) kill(s *story) {
 		if g.byID[y.id] == y {
 			delete(g.byID, y.id)
 		}
+		g.fold(y)
 	}
 	s.cent = nil
 	s.members = nil
