@@ -22,7 +22,7 @@ type statsBucket struct {
 	lower []int32
 }
 
-const day = int64(24 * time.Hour / time.Second)
+const secondsPerDay = int64(24 * time.Hour / time.Second)
 
 // fold moves the statistics of an item whose story ended into its day's
 // bucket; the item keeps only what the statistics queue needs to skip it.
@@ -30,7 +30,7 @@ func (g *Grouper) fold(x *item) {
 	if x.folded {
 		return
 	}
-	b := g.bucket(x.t.Unix() / day)
+	b := g.bucket(x.t.Unix() / secondsPerDay)
 	b.docs++
 	for _, e := range x.vec {
 		i, ok := b.index[e.t]
@@ -73,7 +73,7 @@ func (g *Grouper) bucket(d int64) *statsBucket {
 func (g *Grouper) evictBuckets(horizon time.Time) {
 	h := horizon.Unix()
 	n := 0
-	for n < len(g.buckets) && (g.buckets[n].day+1)*day <= h {
+	for n < len(g.buckets) && (g.buckets[n].day+1)*secondsPerDay <= h {
 		b := g.buckets[n]
 		for i, t := range b.terms {
 			g.voc.df[t] -= b.df[i]
