@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"crosswire"
+	"crosswire/internal/cputime"
 )
 
 // Benchmark runs the store benchmarks every adapter reports, each against
@@ -80,13 +81,13 @@ type cpuMeter struct {
 
 func startCPU(b *testing.B) *cpuMeter {
 	b.ResetTimer()
-	start, ok := processCPU()
+	start, ok := cputime.Process()
 	return &cpuMeter{start, ok}
 }
 
 func (m *cpuMeter) report(b *testing.B, articlesPerOp int) {
 	b.StopTimer()
-	if end, ok := processCPU(); ok && m.ok {
+	if end, ok := cputime.Process(); ok && m.ok {
 		b.ReportMetric(float64(end-m.start)/float64(b.N), "cpu-ns/op")
 	}
 	if articlesPerOp > 0 {

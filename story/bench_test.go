@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"crosswire/internal/cputime"
 )
 
 // BenchmarkGroup groups whole synthetic archives at 400 articles a day.
@@ -126,12 +128,12 @@ type cpuMeter struct {
 }
 
 func startCPU() cpuMeter {
-	t, ok := processCPU()
+	t, ok := cputime.Process()
 	return cpuMeter{t, ok}
 }
 
 func (m cpuMeter) report(b *testing.B, perLoop int) {
-	if t, ok := processCPU(); ok && m.ok {
+	if t, ok := cputime.Process(); ok && m.ok {
 		b.ReportMetric(float64((t-m.start).Nanoseconds())/float64(b.N*perLoop), "cpu-ns/article")
 	}
 }
