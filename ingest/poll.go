@@ -65,7 +65,16 @@ type Poll struct {
 // Poll fetches one feed and stores what is new. A failure never touches
 // stored articles: it is recorded on the feed (LastError, Failures) and
 // returned in Result.Err.
-func (p *Pipeline) Poll(ctx context.Context, f crosswire.Feed) Poll {
+func (p *Pipeline) Poll(ctx context.Context, f crosswire.Feed) Poll { return p.run(ctx, f, nil) }
+
+// PollSource is Poll for a caller that has loaded the feed's source (the
+// poll job, which checks it is not paused).
+func (p *Pipeline) PollSource(ctx context.Context, src crosswire.Source, f crosswire.Feed) Poll {
+	return p.run(ctx, f, &src)
+}
+
+// run is Poll; src is loaded when nil.
+func (p *Pipeline) run(ctx context.Context, f crosswire.Feed, src *crosswire.Source) Poll {
 	start := p.Now()
 	out := Poll{Feed: f}
 	out.Feed.LastPollAt = start
@@ -73,7 +82,7 @@ func (p *Pipeline) Poll(ctx context.Context, f crosswire.Feed) Poll {
 	res := &out.Result
 	res.FeedID, res.URL = f.ID, f.URL
 
-	err := p.poll(ctx, &out)
+	err := p.poll(ctx, &out, src)
 	res.Duration = p.Now().Sub(start)
 	if err != nil {
 		res.Err = err
@@ -90,13 +99,17 @@ func (p *Pipeline) Poll(ctx context.Context, f crosswire.Feed) Poll {
 	return out
 }
 
-func (p *Pipeline) poll(ctx context.Context, out *Poll) error {
+func (p *Pipeline) poll(ctx context.Context, out *Poll, loaded *crosswire.Source) error {
 	f := &out.Feed
 	res := &out.Result
-	src, err := p.Store.SourceByID(ctx, f.SourceID)
-	if err != nil {
-		return fmt.Errorf("load source of feed %d: %w", f.ID, err)
+	if loaded == nil {
+		s, err := p.Store.SourceByID(ctx, f.SourceID)
+		if err != nil {
+			return fmt.Errorf("load source of feed %d: %w", f.ID, err)
+		}
+		loaded = &s
 	}
+	src := *loaded
 	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Accept: fetch.AcceptFeeds})
 	if err != nil {
 		var se *fetch.StatusError

@@ -68,7 +68,7 @@ func (w *pollWorker[TTx]) Work(ctx context.Context, job *river.Job[PollArgs]) er
 		return c.reschedule(ctx, job, f.NextPollAt, false)
 	}
 
-	p := c.poller.Poll(ctx, f)
+	p := c.poller.PollSource(ctx, src, f)
 	if ctx.Err() != nil {
 		// Shutdown or the job's timeout: the poll was cut short, not the
 		// feed's fault, so its state stays and River retries the job.

@@ -83,9 +83,36 @@ func (m *Metrics) ObservePoll(r crosswire.PollResult) {
 	m.revisions.Add(float64(r.Updated))
 }
 
-// Gauge registers a gauge read at scrape time (queue depth, job latency).
-func (m *Metrics) Gauge(name, help string, read func() float64) {
-	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read))
+// GaugeSpec names one of the gauges of Gauges.
+type GaugeSpec struct{ Name, Help string }
+
+// Gauges registers gauges read at scrape time (queue depth, job latency):
+// one read gives all their values, in the order of specs, so figures that
+// come from one query cost one query.
+func (m *Metrics) Gauges(specs []GaugeSpec, read func() []float64) {
+	g := &gaugeSet{read: read}
+	for _, s := range specs {
+		g.descs = append(g.descs, prometheus.NewDesc(s.Name, s.Help, nil, nil))
+	}
+	m.Registry.MustRegister(g)
+}
+
+type gaugeSet struct {
+	descs []*prometheus.Desc
+	read  func() []float64
+}
+
+func (g *gaugeSet) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range g.descs {
+		ch <- d
+	}
+}
+
+func (g *gaugeSet) Collect(ch chan<- prometheus.Metric) {
+	vals := g.read()
+	for i, d := range g.descs {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, vals[i])
+	}
 }
 
 // Handler serves the registry in the Prometheus text format.

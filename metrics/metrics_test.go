@@ -19,7 +19,7 @@ func TestExposition(t *testing.T) {
 	m.ObserveHTTP("GET /articles/{idslug}", "GET", 200, 2*time.Millisecond)
 	m.ObserveHTTP("", "GET", 404, time.Millisecond)
 	depth := 7.0
-	m.Gauge("crosswire_jobs_available", "Jobs waiting.", func() float64 { return depth })
+	m.Gauges([]GaugeSpec{{Name: "crosswire_jobs_available", Help: "Jobs waiting."}}, func() []float64 { return []float64{depth} })
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))

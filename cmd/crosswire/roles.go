@@ -134,23 +134,19 @@ func startJobs(ctx context.Context, h *hub, m *metrics.Metrics) (stop func(), er
 		closeDB()
 		return nil, err
 	}
-	// Read at scrape time; a slow database must not hang /metrics.
-	stats := func() (int, time.Duration) {
+	// Read at scrape time, both figures from one query; a slow database
+	// must not hang /metrics.
+	m.Gauges([]metrics.GaugeSpec{
+		{Name: "crosswire_jobs_due", Help: "Jobs due to run now and not yet started (queue depth)."},
+		{Name: "crosswire_jobs_wait_seconds", Help: "How long the oldest due job has waited past its scheduled time (queue latency)."},
+	}, func() []float64 {
 		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		n, wait, err := r.QueueStats(sctx)
 		if err != nil {
 			h.log.Warn("queue stats", "err", err)
 		}
-		return n, wait
-	}
-	m.Gauge("crosswire_jobs_due", "Jobs due to run now and not yet started (queue depth).", func() float64 {
-		n, _ := stats()
-		return float64(n)
-	})
-	m.Gauge("crosswire_jobs_wait_seconds", "How long the oldest due job has waited past its scheduled time (queue latency).", func() float64 {
-		_, wait := stats()
-		return wait.Seconds()
+		return []float64{float64(n), wait.Seconds()}
 	})
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
