@@ -112,14 +112,18 @@ func (h *Handler) listSources(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err)
 		return
 	}
+	feeds, err := h.st.Feeds(r.Context(), 0) // all of them: one query, not one per source
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	}
+	bySource := map[int64][]crosswire.Feed{}
+	for _, f := range feeds {
+		bySource[f.SourceID] = append(bySource[f.SourceID], f)
+	}
 	out := []sourceJSON{}
 	for _, s := range sources {
-		feeds, err := h.st.Feeds(r.Context(), s.ID)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err)
-			return
-		}
-		out = append(out, toJSON(s, feeds))
+		out = append(out, toJSON(s, bySource[s.ID]))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

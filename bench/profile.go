@@ -43,7 +43,7 @@ var ingestStages = []stage{
 	{"  in memory: story.Grouper.Add", "crosswire/story.(*Grouper).Add"},
 	{"  stored: AssignArticles (SQLite)", "crosswire/sqlite.(*Store).AssignArticles"},
 	{"  stored: AssignArticles (PostgreSQL)", "crosswire/postgres.(*Store).AssignArticles"},
-	{"loading the grouper's state at start", "crosswire/ingest.NewGrouping"},
+	{"loading the grouper's state at start", "crosswire/ingest.(*Grouping).load"},
 	{"SQLite statement compilation (inside the store rows above)", "modernc.org/sqlite.(*conn).prepareV2"},
 	{"SQLite bytecode execution (inside the store rows above)", "modernc.org/sqlite/lib._sqlite3VdbeExec"},
 	{"garbage collector (background marking)", "runtime.gcBgMarkWorker"},

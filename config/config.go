@@ -569,6 +569,10 @@ func (v *validator) date(key, s string) time.Time {
 	return time.Time{}
 }
 
+// PostgreSQL reports whether Database names a PostgreSQL server (a
+// postgres:// URL) rather than a SQLite file.
+func (c *Config) PostgreSQL() bool { return isDSN(c.Database) }
+
 func isDSN(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }

@@ -83,7 +83,7 @@ func (p *Pipeline) prepare(ctx context.Context, src crosswire.Source, clean *con
 // what the feed delivered is never lost; Hash still identifies it, so the
 // next poll of the same feed text is Unchanged.
 func (p *Pipeline) fullText(ctx context.Context, src crosswire.Source, clean *content.Cleaner, a *crosswire.Article) {
-	ex, _, err := p.extractPage(ctx, clean, a.URL)
+	ex, err := p.extractPage(ctx, clean, a.URL)
 	if err == nil {
 		err = fuller(ex, a.Text)
 	}
@@ -124,13 +124,12 @@ func fuller(ex content.Extraction, feedText string) error {
 
 // extractPage fetches an article page through the pipeline's fetcher (its
 // size cap, address guard, per-host limits) and extracts the article.
-func (p *Pipeline) extractPage(ctx context.Context, clean *content.Cleaner, pageURL string) (content.Extraction, *fetch.Response, error) {
+func (p *Pipeline) extractPage(ctx context.Context, clean *content.Cleaner, pageURL string) (content.Extraction, error) {
 	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: pageURL, Accept: pageAccept})
 	if err != nil {
-		return content.Extraction{}, nil, err
+		return content.Extraction{}, err
 	}
-	ex, err := extract(clean, resp)
-	return ex, resp, err
+	return extract(clean, resp)
 }
 
 func extract(clean *content.Cleaner, resp *fetch.Response) (content.Extraction, error) {

@@ -144,7 +144,7 @@ func (p *Pipeline) revisit(ctx context.Context, rs *revisitSource, a crosswire.A
 	edited := a.PageHash != "" && a.PageHash != rec.PageHash
 	// The poll wanted the page's text for a teaser and could not get it
 	// (the page failed then): the revisit completes the copy.
-	completes := a.PageHash == "" && a.ExtractNote != "" && content.NeedsFullText(src.FullText, a.Content) &&
+	completes := a.PageHash == "" && a.ExtractNote != "" && content.TextNeedsFullText(src.FullText, a.Text) &&
 		fuller(ex, a.Text) == nil
 	if edited || completes {
 		body := ex.HTML

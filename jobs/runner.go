@@ -139,10 +139,6 @@ func (r *Runner) Stop(ctx context.Context) error { return r.impl.stop(ctx) }
 // ReconcileEvery; commands that add feeds may call it to skip the wait.
 func (r *Runner) SchedulePolls(ctx context.Context) (int, error) { return r.impl.schedulePolls(ctx) }
 
-// RequestGrouping asks for a grouping run of whatever is not yet in a
-// story (after an import, or by `crosswire stories`).
-func (r *Runner) RequestGrouping(ctx context.Context) error { return r.impl.requestGrouping(ctx) }
-
 // QueueStats reports how many jobs are ready to run and how long the
 // oldest of them has waited past its scheduled time (for /metrics).
 func (r *Runner) QueueStats(ctx context.Context) (available int, wait time.Duration, err error) {

@@ -38,20 +38,8 @@ func durationMS(d time.Duration) int64 { return d.Milliseconds() }
 
 func fromDurationMS(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
-// jsonList encodes a list column: NULL (nil) when empty.
-func jsonList[T any](v []T) (any, error) {
-	if len(v) == 0 {
-		return nil, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
-// jsonText is jsonList for arrays passed to unnest, where "" stands for
-// NULL (the SQL turns it back with NULLIF).
+// jsonText encodes a list column for arrays passed to unnest, where ""
+// stands for NULL (the SQL turns it back with NULLIF).
 func jsonText[T any](v []T) (string, error) {
 	if len(v) == 0 {
 		return "", nil

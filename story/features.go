@@ -288,10 +288,8 @@ func (x *extractor) addKey(ki *keyInfo, surface string, w float64, c caps) {
 	}
 }
 
-// titleCased reports headlines Written Like This, where capitals say
+// titleCasedTokens reports headlines Written Like This, where capitals say
 // nothing about names.
-func titleCased(s string) bool { return titleCasedTokens(tokenize(s)) }
-
 func titleCasedTokens(toks []token) bool {
 	words, caps := 0, 0
 	for _, t := range toks {

@@ -74,7 +74,7 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 
 // openStore opens the configured database and applies migrations.
 func openStore(ctx context.Context, cfg *config.Config) (crosswire.Store, error) {
-	if strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://") {
+	if cfg.PostgreSQL() {
 		st, err := postgres.Open(ctx, cfg.Database)
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -83,7 +82,7 @@ func copySQLiteToPostgres(ctx context.Context, sio stdio, from, cfgPath, to stri
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://") {
+		if cfg.PostgreSQL() {
 			return errors.New("the configured database is already PostgreSQL: name the SQLite archive with --from")
 		}
 		from = cfg.Database
