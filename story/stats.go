@@ -13,13 +13,9 @@ import "time"
 
 // statsBucket is the folded statistics of one day's items.
 type statsBucket struct {
-	day   int64 // days since the Unix epoch of the items' published times
-	docs  int
-	index map[termID]int32 // term → its position in the slices below
-	terms []termID
-	df    []int32
-	upper []int32
-	lower []int32
+	day    int64 // days since the Unix epoch of the items' published times
+	docs   int
+	counts map[termID]termCounts
 }
 
 const secondsPerDay = int64(24 * time.Hour / time.Second)
@@ -33,22 +29,14 @@ func (g *Grouper) fold(x *item) {
 	b := g.bucket(x.t.Unix() / secondsPerDay)
 	b.docs++
 	for _, e := range x.vec {
-		i, ok := b.index[e.t]
+		c, ok := b.counts[e.t]
 		if ok {
 			// The bucket holds one reference to the term; the item's
 			// goes with its vector.
 			g.voc.unref(e.t)
-		} else {
-			i = int32(len(b.terms))
-			b.index[e.t] = i
-			b.terms = append(b.terms, e.t)
-			b.df = append(b.df, 0)
-			b.upper = append(b.upper, 0)
-			b.lower = append(b.lower, 0)
 		}
-		b.df[i]++
-		b.upper[i] += int32(e.upper)
-		b.lower[i] += int32(e.lower)
+		c.add(countsOf(e), 1)
+		b.counts[e.t] = c
 	}
 	x.vec, x.folded = nil, true
 }
@@ -63,7 +51,7 @@ func (g *Grouper) bucket(d int64) *statsBucket {
 		}
 		i--
 	}
-	b := &statsBucket{day: d, index: map[termID]int32{}}
+	b := &statsBucket{day: d, counts: map[termID]termCounts{}}
 	g.buckets = append(bs[:i], append([]*statsBucket{b}, bs[i:]...)...)
 	return b
 }
@@ -75,10 +63,8 @@ func (g *Grouper) evictBuckets(horizon time.Time) {
 	n := 0
 	for n < len(g.buckets) && (g.buckets[n].day+1)*secondsPerDay <= h {
 		b := g.buckets[n]
-		for i, t := range b.terms {
-			g.voc.df[t] -= b.df[i]
-			g.voc.upper[t] -= b.upper[i]
-			g.voc.lower[t] -= b.lower[i]
+		for t, c := range b.counts {
+			g.voc.tally(t, c, -1)
 			g.voc.unref(t)
 		}
 		g.voc.docs -= b.docs

@@ -82,12 +82,30 @@ func (v *vocab) add(key, surface string) termID {
 
 func (v *vocab) ref(id termID) { v.refs[id]++ }
 
+// termCounts are a term's statistics over some items: how many have it,
+// and its capitalized and lowercase occurrences in them.
+type termCounts struct{ df, upper, lower int32 }
+
+func countsOf(e tw) termCounts { return termCounts{1, int32(e.upper), int32(e.lower)} }
+
+// add adds (n=1) or removes (n=-1) d to c.
+func (c *termCounts) add(d termCounts, n int32) {
+	c.df += n * d.df
+	c.upper += n * d.upper
+	c.lower += n * d.lower
+}
+
+// tally adds (n=1) or removes (n=-1) counts of a term to the statistics.
+func (v *vocab) tally(t termID, c termCounts, n int32) {
+	v.df[t] += n * c.df
+	v.upper[t] += n * c.upper
+	v.lower[t] += n * c.lower
+}
+
 // count adds (n=1) or removes (n=-1) one item's occurrences of a term to
 // the statistics.
 func (v *vocab) count(e tw, n int32) {
-	v.df[e.t] += n
-	v.upper[e.t] += n * int32(e.upper)
-	v.lower[e.t] += n * int32(e.lower)
+	v.tally(e.t, countsOf(e), n)
 	if e.name {
 		v.name[e.t] = true
 	}
