@@ -48,7 +48,7 @@ type pageJob struct {
 // would be Unchanged and store nothing. Failures are recorded on the
 // article (ExtractNote) or logged (images); the article is always kept.
 func (p *Pipeline) prepare(ctx context.Context, src crosswire.Source, clean *content.Cleaner, articles []*crosswire.Article) error {
-	mirror := src.MirrorMedia && p.Mirror != nil && !p.MirrorLater
+	mirror := p.mirrors(src) && !p.MirrorLater
 	var jobs []pageJob
 	for _, a := range articles {
 		full := isHTTP(a.URL) && content.TextNeedsFullText(src.FullText, a.Text)
@@ -175,7 +175,7 @@ func (p *Pipeline) MirrorArticle(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("mirror images of article %d: source: %w", id, err)
 	}
-	if !src.MirrorMedia || p.Mirror == nil {
+	if !p.mirrors(src) {
 		return nil
 	}
 	summary, content := a.Summary, a.Content
@@ -192,6 +192,9 @@ func (p *Pipeline) MirrorArticle(ctx context.Context, id int64) error {
 	}
 	return err
 }
+
+// mirrors reports whether the pipeline mirrors the images of src.
+func (p *Pipeline) mirrors(src crosswire.Source) bool { return src.MirrorMedia && p.Mirror != nil }
 
 // hasImage reports whether an article's HTML has an image to mirror.
 func hasImage(a *crosswire.Article) bool {

@@ -169,7 +169,7 @@ func (p *Pipeline) poll(ctx context.Context, out *Poll, loaded *crosswire.Source
 	if err != nil {
 		return fmt.Errorf("store articles of %s: %w", f.URL, err)
 	}
-	mirrorLater := p.MirrorLater && src.MirrorMedia && p.Mirror != nil
+	mirrorLater := p.MirrorLater && p.mirrors(src)
 	for i, o := range outcomes {
 		switch o {
 		case crosswire.Created:

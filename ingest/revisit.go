@@ -148,7 +148,7 @@ func (p *Pipeline) revisit(ctx context.Context, rs *revisitSource, a crosswire.A
 		fuller(ex, a.Text) == nil
 	if edited || completes {
 		body := ex.HTML
-		if src.MirrorMedia && p.Mirror != nil {
+		if p.mirrors(src) {
 			edited := crosswire.Article{URL: a.URL, Content: body}
 			p.localize(ctx, src, &edited)
 			body = edited.Content

@@ -21,6 +21,7 @@ type response struct {
 	body         []byte
 	gz           []byte    // body gzipped once at render time; nil when small
 	etag         string    // strong validator: a hash of body
+	gzETag       string    // gz's validator: a strong ETag must differ between encodings (RFC 9110 section 8.8.3.3)
 	lastModified time.Time // zero: no Last-Modified header
 
 	ver      version
@@ -46,15 +47,10 @@ func newResponse(status int, contentType string, body []byte, lastModified time.
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 		if _, err := zw.Write(body); err == nil && zw.Close() == nil {
 			resp.gz = buf.Bytes()
+			resp.gzETag = strings.TrimSuffix(resp.etag, `"`) + `-gz"`
 		}
 	}
 	return resp
-}
-
-// gzipETag is the validator of the compressed representation: a strong
-// ETag must differ between encodings (RFC 9110 section 8.8.3.3).
-func (resp *response) gzipETag() string {
-	return strings.TrimSuffix(resp.etag, `"`) + `-gz"`
 }
 
 // pageCache keeps rendered responses by key (the normalized route and its
@@ -170,7 +166,7 @@ func (resp *response) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	body, etag := resp.body, resp.etag
 	if resp.gz != nil && acceptsGzip(r) {
-		body, etag = resp.gz, resp.gzipETag()
+		body, etag = resp.gz, resp.gzETag
 		h.Set("Content-Encoding", "gzip")
 	}
 	if resp.gz != nil {
@@ -204,7 +200,7 @@ func (resp *response) write(w http.ResponseWriter, r *http.Request) {
 // matches: both stand for the same content.
 func notModified(r *http.Request, resp *response) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		return etagMatches(inm, resp.etag) || resp.gz != nil && etagMatches(inm, resp.gzipETag())
+		return etagMatches(inm, resp.etag) || resp.gz != nil && etagMatches(inm, resp.gzETag)
 	}
 	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !resp.lastModified.IsZero() {
 		t, err := http.ParseTime(ims)
