@@ -228,6 +228,7 @@ func readMeta(doc *html.Node, base *url.URL) Extraction {
 	var m Extraction
 	var ogTitle, docTitle, h1, author, image, published string
 	var ldAuthor, ldPublished, ldImage string
+	var firstTime *html.Node // the fallback for the publication time
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -269,6 +270,9 @@ func readMeta(doc *html.Node, base *url.URL) Extraction {
 					h1 = normText(n, 400)
 				}
 			case atom.Time:
+				if firstTime == nil {
+					firstTime = n
+				}
 				if published == "" && hasAttr(n, "datetime") && (strings.Contains(strings.ToLower(attr(n, "itemprop")), "published") || strings.Contains(strings.ToLower(attr(n, "class")), "publish")) {
 					published = attr(n, "datetime")
 				}
@@ -292,10 +296,8 @@ func readMeta(doc *html.Node, base *url.URL) Extraction {
 		}
 	}
 	walk(doc)
-	if published == "" {
-		if t := findFirst(doc, atom.Time); t != nil {
-			published = attr(t, "datetime")
-		}
+	if published == "" && firstTime != nil {
+		published = attr(firstTime, "datetime")
 	}
 	switch {
 	case ogTitle != "":

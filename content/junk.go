@@ -211,17 +211,11 @@ func junkByName(n *html.Node) bool {
 		return false
 	}
 	// "article-body has-share" or "post-content ad-wrapped": the
-	// container itself, never thrown away when it holds real text.
-	if content && textLen(n, 1500) >= 1500 {
-		return false
-	}
-	// Share bars, ad slots and tag lists are short; a long element with
+	// container itself, never thrown away when it holds real text. And
+	// share bars, ad slots and tag lists are short; a long element with
 	// such a word is a page wrapper ("site sticky-ads"), not junk.
 	// Comment threads, related-story rails and consent walls can be long.
-	if !strong && textLen(n, 1500) >= 1500 {
-		return false
-	}
-	return true
+	return !((content || !strong) && textLen(n, 1500) >= 1500)
 }
 
 // strongJunk words mark boilerplate however much text it holds.
