@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,59 +10,30 @@ import (
 	"crosswire"
 )
 
-// writeStmts are SaveArticles' statements, prepared once on the write
-// connection; inside a transaction tx.StmtContext reuses them as they are.
-type writeStmts struct {
-	lookup, insert, insertRevision, update, touch *sql.Stmt
-}
-
-func prepareWriteStmts(ctx context.Context, db *sql.DB) (*writeStmts, error) {
-	w := &writeStmts{}
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		// One lookup per source and batch: json_each lets a single
-		// prepared statement take any number of keys.
-		{&w.lookup, `SELECT key, id, hash, revisions, story_id FROM articles
-			WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))`},
-		{&w.insert, `INSERT INTO articles (source_id, feed_id, key, guid, url, author, categories, image_url,
-				enclosures, language, published_at, updated_at, first_seen_at, last_seen_at, display_at,
-				changed_at, hash, revisions, extract_note, page_hash, next_revisit_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`},
-		{&w.insertRevision, `INSERT INTO revisions (article_id, n, title, summary, content, text, hash, origin,
-				fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', ?)`},
-		// A new version replaces the current metadata (the text is the new
-		// revision's); identity, first sighting, revisit state and story
-		// stay.
-		{&w.update, `UPDATE articles SET guid = ?, url = ?, author = ?, categories = ?, image_url = ?,
-				enclosures = ?, language = ?, published_at = ?, updated_at = ?,
-				last_seen_at = max(last_seen_at, ?), display_at = coalesce(?, first_seen_at), changed_at = ?,
-				hash = ?, revisions = ?, extract_note = ?, page_hash = ?
-			WHERE id = ?`},
-		{&w.touch, `UPDATE articles SET last_seen_at = ?
-			WHERE id IN (SELECT value FROM json_each(?)) AND last_seen_at < ?`},
-	} {
-		st, err := db.PrepareContext(ctx, p.query)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		*p.stmt = st
-	}
-	return w, nil
-}
-
-func (w *writeStmts) close() error {
-	var errs []error
-	for _, st := range []*sql.Stmt{w.lookup, w.insert, w.insertRevision, w.update, w.touch} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
-	}
-	return errors.Join(errs...)
-}
+// SaveArticles' statements. The write connection's statement cache
+// (OpenCachingDB) prepares each once.
+const (
+	// One lookup per source and batch: json_each lets a single statement
+	// take any number of keys.
+	lookupKnownSQL = `SELECT key, id, hash, revisions, story_id FROM articles
+		WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))`
+	insertArticleSQL = `INSERT INTO articles (source_id, feed_id, key, guid, url, author, categories, image_url,
+			enclosures, language, published_at, updated_at, first_seen_at, last_seen_at, display_at,
+			changed_at, hash, revisions, extract_note, page_hash, next_revisit_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`
+	insertRevisionSQL = `INSERT INTO revisions (article_id, n, title, summary, content, text, hash, origin,
+			fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', ?)`
+	// A new version replaces the current metadata (the text is the new
+	// revision's); identity, first sighting, revisit state and story stay.
+	updateArticleSQL = `UPDATE articles SET guid = ?, url = ?, author = ?, categories = ?, image_url = ?,
+			enclosures = ?, language = ?, published_at = ?, updated_at = ?,
+			last_seen_at = max(last_seen_at, ?), display_at = coalesce(?, first_seen_at), changed_at = ?,
+			hash = ?, revisions = ?, extract_note = ?, page_hash = ?
+		WHERE id = ?`
+	touchArticlesSQL = `UPDATE articles SET last_seen_at = ?
+		WHERE id IN (SELECT value FROM json_each(?)) AND last_seen_at < ?`
+)
 
 // stored is what SaveArticles needs to know of an article already in the
 // database.
@@ -106,20 +76,16 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 	defer rollback(tx)
 
 	known := make(map[sourceKey]*stored, len(articles))
-	lookup := tx.StmtContext(ctx, s.stmts.lookup)
 	for src, ks := range keys {
-		if err := lookupKnown(ctx, lookup, src, ks, known); err != nil {
+		if err := lookupKnown(ctx, tx, src, ks, known); err != nil {
 			return nil, fmt.Errorf("sqlite: save articles of source %d: %w", src, err)
 		}
 	}
 
 	var (
-		outcomes       = make([]crosswire.SaveOutcome, len(articles))
-		insert         = tx.StmtContext(ctx, s.stmts.insert)
-		insertRevision = tx.StmtContext(ctx, s.stmts.insertRevision)
-		update         = tx.StmtContext(ctx, s.stmts.update)
-		touched        = map[int64][]int64{} // LastSeenAt -> ids
-		stories        []int64
+		outcomes = make([]crosswire.SaveOutcome, len(articles))
+		touched  = map[int64][]int64{} // LastSeenAt -> ids
+		stories  []int64
 	)
 	for i, a := range articles {
 		if a.FirstSeenAt.IsZero() {
@@ -135,7 +101,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 		k := known[sk]
 		switch {
 		case k == nil:
-			id, err := insertArticle(ctx, insert, insertRevision, a)
+			id, err := insertArticle(ctx, tx, a)
 			if err != nil {
 				return nil, fmt.Errorf("sqlite: save article %q of source %d: %w", a.Key, a.SourceID, err)
 			}
@@ -150,7 +116,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 		default:
 			k.revisions++
 			k.hash = a.Hash
-			if err := updateArticle(ctx, update, insertRevision, k.id, k.revisions, a); err != nil {
+			if err := updateArticle(ctx, tx, k.id, k.revisions, a); err != nil {
 				return nil, fmt.Errorf("sqlite: save revision %d of article %q of source %d: %w",
 					k.revisions, a.Key, a.SourceID, err)
 			}
@@ -164,9 +130,8 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 	}
 
 	if len(touched) > 0 {
-		touch := tx.StmtContext(ctx, s.stmts.touch)
 		for seen, ids := range touched {
-			if _, err := touch.ExecContext(ctx, seen, idsJSON(ids), seen); err != nil {
+			if _, err := tx.ExecContext(ctx, touchArticlesSQL, seen, idsJSON(ids), seen); err != nil {
 				return nil, fmt.Errorf("sqlite: save articles: move last seen: %w", err)
 			}
 		}
@@ -182,12 +147,12 @@ func (s *Store) SaveArticles(ctx context.Context, articles []*crosswire.Article)
 	return outcomes, nil
 }
 
-func lookupKnown(ctx context.Context, lookup *sql.Stmt, source int64, keys []string, known map[sourceKey]*stored) error {
+func lookupKnown(ctx context.Context, tx *sql.Tx, source int64, keys []string, known map[sourceKey]*stored) error {
 	js, err := keysJSON(keys)
 	if err != nil {
 		return err
 	}
-	rows, err := lookup.QueryContext(ctx, source, js)
+	rows, err := tx.QueryContext(ctx, lookupKnownSQL, source, js)
 	if err != nil {
 		return fmt.Errorf("look up known keys: %w", err)
 	}
@@ -210,7 +175,7 @@ func lookupKnown(ctx context.Context, lookup *sql.Stmt, source int64, keys []str
 	return nil
 }
 
-func insertArticle(ctx context.Context, insert, insertRevision *sql.Stmt, a *crosswire.Article) (int64, error) {
+func insertArticle(ctx context.Context, tx *sql.Tx, a *crosswire.Article) (int64, error) {
 	categories, enclosures, err := encodeLists(a)
 	if err != nil {
 		return 0, err
@@ -220,7 +185,7 @@ func insertArticle(ctx context.Context, insert, insertRevision *sql.Stmt, a *cro
 		feedID = a.FeedID
 	}
 	seen := a.LastSeenAt.UnixMilli()
-	res, err := insert.ExecContext(ctx, a.SourceID, feedID, a.Key, a.GUID, a.URL, a.Author, categories, a.ImageURL,
+	res, err := tx.ExecContext(ctx, insertArticleSQL, a.SourceID, feedID, a.Key, a.GUID, a.URL, a.Author, categories, a.ImageURL,
 		enclosures, a.Language, ms(a.PublishedAt), ms(a.UpdatedAt), a.FirstSeenAt.UnixMilli(), seen,
 		a.DisplayTime().UnixMilli(), seen, a.Hash, a.ExtractNote, a.PageHash, ms(a.NextRevisitAt))
 	if isForeignKey(err) {
@@ -233,23 +198,23 @@ func insertArticle(ctx context.Context, insert, insertRevision *sql.Stmt, a *cro
 	if err != nil {
 		return 0, fmt.Errorf("insert: %w", err)
 	}
-	if _, err := insertRevision.ExecContext(ctx, id, 1, a.Title, a.Summary, a.Content, a.Text, a.Hash, seen); err != nil {
+	if _, err := tx.ExecContext(ctx, insertRevisionSQL, id, 1, a.Title, a.Summary, a.Content, a.Text, a.Hash, seen); err != nil {
 		return 0, fmt.Errorf("insert revision 1: %w", err)
 	}
 	return id, nil
 }
 
-func updateArticle(ctx context.Context, update, insertRevision *sql.Stmt, id int64, n int, a *crosswire.Article) error {
+func updateArticle(ctx context.Context, tx *sql.Tx, id int64, n int, a *crosswire.Article) error {
 	categories, enclosures, err := encodeLists(a)
 	if err != nil {
 		return err
 	}
 	seen := a.LastSeenAt.UnixMilli()
-	if _, err := update.ExecContext(ctx, a.GUID, a.URL, a.Author, categories, a.ImageURL, enclosures, a.Language,
+	if _, err := tx.ExecContext(ctx, updateArticleSQL, a.GUID, a.URL, a.Author, categories, a.ImageURL, enclosures, a.Language,
 		ms(a.PublishedAt), ms(a.UpdatedAt), seen, ms(a.PublishedAt), seen, a.Hash, n, a.ExtractNote, a.PageHash, id); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
-	if _, err := insertRevision.ExecContext(ctx, id, n, a.Title, a.Summary, a.Content, a.Text, a.Hash, seen); err != nil {
+	if _, err := tx.ExecContext(ctx, insertRevisionSQL, id, n, a.Title, a.Summary, a.Content, a.Text, a.Hash, seen); err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
 	return nil

@@ -8,10 +8,10 @@
 //   - write: exactly one connection (MaxOpenConns 1). Every method that
 //     changes something runs there, in BEGIN IMMEDIATE transactions, so
 //     writers queue in Go (database/sql hands the connection over) instead of
-//     spinning on SQLITE_BUSY, and the statements SaveArticles needs are
-//     prepared once on it at Open.
+//     spinning on SQLITE_BUSY. Both pools keep each statement prepared per
+//     connection (OpenCachingDB).
 //   - read: a small pool of query_only connections for everything that only
-//     reads (pages, output feeds, due feeds), so the site never waits behind
+//     reads (pages, output feeds, due revisits), so the site never waits behind
 //     an ingest transaction. A read sees every transaction committed before
 //     it started.
 //
@@ -55,8 +55,6 @@ type Store struct {
 	// now stamps what callers left without a time (an article without
 	// FirstSeenAt, an applied migration). Tests pass every time explicitly.
 	now func() time.Time
-
-	stmts *writeStmts
 }
 
 var _ crosswire.Store = (*Store)(nil)
@@ -64,8 +62,8 @@ var _ crosswire.Store = (*Store)(nil)
 // busyTimeout is how long a connection waits for another process's lock.
 const busyTimeout = 10 * time.Second
 
-// Open opens (creating if needed) the database at path, applies the pending
-// migrations and prepares the write statements. path is a file name (its
+// Open opens (creating if needed) the database at path and applies the
+// pending migrations. path is a file name (its
 // directory is created) or ":memory:".
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
@@ -111,21 +109,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.read = read
 	}
 
-	stmts, err := prepareWriteStmts(ctx, s.write)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	s.stmts = stmts
 	return s, nil
 }
 
 // Close lets SQLite refresh its planner statistics and closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.stmts != nil {
-		errs = append(errs, s.stmts.close())
-	}
 	// optimize is cheap when nothing changed and keeps the query plans of
 	// the page queries good as the archive grows.
 	if _, err := s.write.Exec("PRAGMA optimize"); err != nil {
