@@ -36,6 +36,9 @@ type Options struct {
 const AcceptFeeds = "application/rss+xml, application/atom+xml, application/feed+json, " +
 	"application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 
+// AcceptPages is the Accept value for article pages (full text, revisits).
+const AcceptPages = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
 func (o Options) withDefaults() Options {
 	if o.UserAgent == "" {
 		o.UserAgent = "crosswire/" + crosswire.Version + " (+" + crosswire.ProjectURL + ")"

@@ -21,9 +21,6 @@ import (
 // an outlet's pages share one host, so more would only queue there.
 const DefaultPageWorkers = 4
 
-// pageAccept is the Accept header of article page fetches.
-const pageAccept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
 // maxNoteLen bounds Article.ExtractNote: enough for the fetcher's or the
 // extractor's reason with its URL.
 const maxNoteLen = 300
@@ -125,7 +122,7 @@ func fuller(ex content.Extraction, feedText string) error {
 // extractPage fetches an article page through the pipeline's fetcher (its
 // size cap, address guard, per-host limits) and extracts the article.
 func (p *Pipeline) extractPage(ctx context.Context, clean *content.Cleaner, pageURL string) (content.Extraction, error) {
-	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: pageURL, Accept: pageAccept})
+	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: pageURL, Accept: fetch.AcceptPages})
 	if err != nil {
 		return content.Extraction{}, err
 	}

@@ -109,7 +109,7 @@ func (p *Pipeline) revisit(ctx context.Context, rs *revisitSource, a crosswire.A
 	}
 	rec := crosswire.RevisitRecord{ArticleID: a.ID, Next: next, Revisits: a.Revisits + 1}
 
-	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: a.URL, Accept: pageAccept})
+	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: a.URL, Accept: fetch.AcceptPages})
 	if err != nil {
 		if ctx.Err() != nil {
 			return err // shutting down: the revisit stays due

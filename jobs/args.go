@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"strings"
+
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -36,6 +38,17 @@ var activeStates = []rivertype.JobState{
 	rivertype.JobStateRunning,
 	rivertype.JobStateScheduled,
 }
+
+// activeStatesSQL is activeStates as an SQL list, for the queries that
+// look for feeds without an active poll job: they must agree with the
+// uniqueness River enforces.
+var activeStatesSQL = func() string {
+	q := make([]string, len(activeStates))
+	for i, st := range activeStates {
+		q[i] = "'" + string(st) + "'"
+	}
+	return strings.Join(q, ", ")
+}()
 
 // pollMaxAttempts bounds retries of a poll job that failed unexpectedly
 // (the store did not answer, the job timed out). A feed's own failures are

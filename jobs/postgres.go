@@ -99,10 +99,10 @@ func (b *pgBackend) completeTx(ctx context.Context, tx pgx.Tx, row *rivertype.Jo
 
 // unscheduledFeedsPostgres: the subquery is a hashed subplan, read once
 // through River's (state, queue, ...) index.
-const unscheduledFeedsPostgres = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
+var unscheduledFeedsPostgres = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
 WHERE NOT s.paused AND f.id NOT IN (
 	SELECT (j.args ->> 'feed_id')::bigint FROM river_job j
-	WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+	WHERE j.state IN (` + activeStatesSQL + `)
 		AND j.kind = '` + KindPoll + `' AND j.args ->> 'feed_id' IS NOT NULL)
 ORDER BY f.id`
 

@@ -105,15 +105,15 @@ func (b *sqliteBackend) completeTx(ctx context.Context, tx *sql.Tx, row *riverty
 }
 
 // activePollFeeds lists the feeds that have an active poll job.
-const activePollFeeds = `SELECT j.args ->> '$.feed_id' FROM river_job j
-WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+var activePollFeeds = `SELECT j.args ->> '$.feed_id' FROM river_job j
+WHERE j.state IN (` + activeStatesSQL + `)
 	AND j.kind = '` + KindPoll + `' AND j.args ->> '$.feed_id' IS NOT NULL`
 
 // unscheduledFeedsSQLite lists feeds of unpaused sources without an active
 // poll job, when River's tables are in the store's database. NOT IN over
 // an uncorrelated subquery is evaluated once (into an index), where NOT
 // EXISTS would scan the jobs again for every feed.
-const unscheduledFeedsSQLite = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
+var unscheduledFeedsSQLite = `SELECT f.id, f.next_poll_at FROM feeds f JOIN sources s ON s.id = f.source_id
 WHERE s.paused = 0 AND f.id NOT IN (` + activePollFeeds + `)
 ORDER BY f.id`
 

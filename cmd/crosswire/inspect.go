@@ -77,7 +77,7 @@ func runInspect(ctx context.Context, sio stdio, args []string) error {
 // with the Content-Type and final address for a URL.
 func readSource(ctx context.Context, src string, allowPrivate bool) (data []byte, contentType, fetchedFrom string, err error) {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		return fetchURL(ctx, src, allowPrivate)
+		return fetchURL(ctx, src, fetch.AcceptFeeds, allowPrivate)
 	}
 	var r io.Reader
 	if src == "-" {
@@ -103,10 +103,10 @@ func readSource(ctx context.Context, src string, allowPrivate bool) (data []byte
 // fetchURL gets a feed the way the hub does (fetch.Client: redirects,
 // gzip, size cap, timeouts, and the refusal of non-public addresses unless
 // allowPrivate).
-func fetchURL(ctx context.Context, src string, allowPrivate bool) ([]byte, string, string, error) {
+func fetchURL(ctx context.Context, src, accept string, allowPrivate bool) ([]byte, string, string, error) {
 	c := fetch.New(fetch.Options{AllowPrivate: allowPrivate, MaxBodyBytes: maxInspectBody})
 	defer c.CloseIdleConnections()
-	resp, err := c.Get(ctx, fetch.Request{URL: src, Accept: fetch.AcceptFeeds})
+	resp, err := c.Get(ctx, fetch.Request{URL: src, Accept: accept})
 	if err != nil {
 		if errors.Is(err, fetch.ErrPrivateAddress) {
 			return nil, "", "", fmt.Errorf("%w (use --allow-private for loopback or intranet addresses)", err)

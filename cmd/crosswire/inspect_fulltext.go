@@ -155,16 +155,7 @@ func inspectRules(ctx context.Context, a fullTextArgs) (crosswire.Rules, string,
 // address relative links resolve against.
 func readPage(ctx context.Context, src string, allowPrivate bool) (page []byte, contentType, pageURL string, err error) {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		c := fetch.New(fetch.Options{AllowPrivate: allowPrivate, MaxBodyBytes: maxInspectBody})
-		defer c.CloseIdleConnections()
-		resp, err := c.Get(ctx, fetch.Request{URL: src, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
-		if err != nil {
-			if errors.Is(err, fetch.ErrPrivateAddress) {
-				return nil, "", "", fmt.Errorf("%w (use --allow-private for loopback or intranet addresses)", err)
-			}
-			return nil, "", "", err
-		}
-		return resp.Body, resp.ContentType, resp.URL, nil
+		return fetchURL(ctx, src, fetch.AcceptPages, allowPrivate)
 	}
 	page, _, _, err = readSource(ctx, src, false)
 	if err != nil {
