@@ -159,7 +159,7 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /stories/{id}/feed."+f.ext, s.feedHandler(f, feedStory))
 	}
 
-	m.HandleFunc("GET /healthz", handleHealthz)
+	m.HandleFunc("GET /healthz", Healthz)
 	m.Handle("GET /static/", s.staticHandler())
 	m.HandleFunc("/", s.handleNotFound)
 	s.mux = m
@@ -171,7 +171,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r)
 }
 
-func handleHealthz(w http.ResponseWriter, r *http.Request) {
+// Healthz answers that the process is alive: the site's /healthz, and a
+// worker's beside its /readyz and /metrics.
+func Healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
@@ -160,9 +159,3 @@ func startJobs(ctx context.Context, h *hub, m *metrics.Metrics) (stop func(), er
 	}, nil
 }
 
-// healthz answers that the process is alive; a worker's listener has it
-// beside /readyz and /metrics (the site has its own).
-func healthz(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprintln(w, "ok")
-}

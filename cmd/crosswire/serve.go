@@ -86,7 +86,7 @@ func runServe(ctx context.Context, sio stdio, args []string) error {
 		root.Handle("GET /media/", h.mirror)
 		root.Handle("/", site)
 	} else {
-		root.HandleFunc("GET /healthz", healthz)
+		root.HandleFunc("GET /healthz", web.Healthz)
 	}
 
 	var ln net.Listener
