@@ -78,11 +78,6 @@ type token struct {
 	sentStart bool
 }
 
-// tokenize splits text into words, numbers and codes. Hyphens, apostrophes
-// and digit separators stay inside tokens (Tu-22M3, дев'ять, 206,000, 6,9,
-// 2:01:58); everything else separates.
-func tokenize(s string) []token { return appendTokens(nil, s) }
-
 // isLetterOrDigit is unicode.IsLetter || unicode.IsDigit, quicker for
 // ASCII.
 func isLetterOrDigit(r rune) bool {
@@ -92,8 +87,10 @@ func isLetterOrDigit(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// appendTokens is tokenize into a reused slice; the tokens' texts are
-// substrings of s.
+// appendTokens splits text into words, numbers and codes, appended to a
+// reused slice; the tokens' texts are substrings of s. Hyphens, apostrophes
+// and digit separators stay inside tokens (Tu-22M3, дев'ять, 206,000, 6,9,
+// 2:01:58); everything else separates.
 func appendTokens(toks []token, s string) []token {
 	if !utf8.ValidString(s) {
 		// Read each invalid byte as U+FFFD, as a []rune conversion does.
@@ -224,13 +221,6 @@ func (x *extractor) keyInfo(key string) *keyInfo {
 	return ki
 }
 
-// features returns an item's features in a buffer that the next call
-// reuses.
-func (x *extractor) features(it Item) []feature {
-	feats, _ := x.read(it)
-	return feats
-}
-
 // read returns an item's features (in a reused buffer) and whether its
 // title marks a digest.
 func (x *extractor) read(it Item) ([]feature, bool) {
@@ -304,12 +294,6 @@ func titleCasedTokens(toks []token) bool {
 	return words >= 3 && caps*10 >= words*7
 }
 
-// isDigest reports whether a title marks a live blog, round-up, results
-// table or column.
-func (x *extractor) isDigest(title string) bool {
-	return x.digestTokens(tokenize(title))
-}
-
 func (x *extractor) digestTokens(toks []token) bool {
 	// The title's words, lowercased, hyphenated parts apart, between
 	// spaces: " live updates from kyiv ". Only phrases that begin with
@@ -367,7 +351,7 @@ func (x *extractor) text(toks []token, w float64, uk, titleCase bool) {
 			if i+1 < len(toks) {
 				next = strings.ToLower(toks[i+1].text)
 			}
-			if x.numeric(t.text, next, w, uk, x.add) {
+			if x.numeric(t.text, next, w, uk) {
 				i++ // the multiplier word was used
 			}
 			continue
@@ -528,9 +512,8 @@ func demonymBase(stem string) string {
 // multiplier word after it, reported by returning true), a number with a
 // unit glued on (25bp, €1.8bn, 5nm), a score or time (4-2, 2:01:58), or a
 // code name (Tu-22M3, Х-22, Shenzhou-23).
-type addFunc func(key, surface string, w float64, c caps)
-
-func (x *extractor) numeric(tok, next string, w float64, uk bool, add addFunc) bool {
+func (x *extractor) numeric(tok, next string, w float64, uk bool) bool {
+	add := x.add
 	lt := strings.ToLower(tok)
 	if isCyrillic(lt) {
 		lt = translit(foldCyrillic(lt), uk || looksUkrainian(lt))

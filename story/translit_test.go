@@ -242,3 +242,18 @@ func TestTokenize(t *testing.T) {
 		t.Errorf("tokenize = %q, want %q", got, want)
 	}
 }
+
+// features returns an item's features in a buffer that the next call
+// reuses.
+func (x *extractor) features(it Item) []feature {
+	feats, _ := x.read(it)
+	return feats
+}
+
+// isDigest reports whether a title marks a live blog, round-up, results
+// table or column.
+func (x *extractor) isDigest(title string) bool {
+	return x.digestTokens(tokenize(title))
+}
+
+func tokenize(s string) []token { return appendTokens(nil, s) }
