@@ -153,13 +153,12 @@ func (s *Store) DeleteSource(ctx context.Context, slug string) error {
 	if err != nil {
 		return fail(err)
 	}
-	if err := lockStories(ctx, tx, stories); err != nil {
-		return fail(err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM sources WHERE id = $1`, id); err != nil {
-		return fail(err)
-	}
-	if err := refreshStories(ctx, tx, stories, nil); err != nil {
+	// The stories are locked before the source's articles go.
+	b := &pgx.Batch{}
+	b.Queue(lockStoriesSQL, stories)
+	b.Queue(`DELETE FROM sources WHERE id = $1`, id)
+	queueRecount(b, stories, nil)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fail(err)
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -39,20 +39,11 @@ func (s *Store) CreateStory(ctx context.Context, st *crosswire.Story) error {
 	return nil
 }
 
-// lockStories takes the row locks of the stories about to be recounted, in
-// ID order. The count is then computed by a statement that starts after any
-// concurrent assignment to them has committed, so it cannot miss it.
-func lockStories(ctx context.Context, tx pgx.Tx, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, lockStoriesSQL, ids); err != nil {
-		return fmt.Errorf("lock stories: %w", err)
-	}
-	return nil
-}
-
 const (
+	// lockStoriesSQL takes the row locks of the stories about to be
+	// recounted, in ID order. The count is then computed by a statement
+	// that starts after any concurrent assignment to them has committed,
+	// so it cannot miss it.
 	lockStoriesSQL = `SELECT id FROM stories WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	// refreshStoriesSQL recomputes counts and times from the articles;
 	// $2 NULL keeps UpdatedAt.
@@ -64,26 +55,17 @@ const (
 	deleteEmptyStoriesSQL = `DELETE FROM stories WHERE id = ANY($1) AND articles = 0`
 )
 
-// refreshStories recounts the stories (already locked) and deletes those
-// left without articles.
-func refreshStories(ctx context.Context, tx pgx.Tx, ids []int64, updatedAt any) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, refreshStoriesSQL, ids, updatedAt); err != nil {
-		return fmt.Errorf("refresh stories: %w", err)
-	}
-	if _, err := tx.Exec(ctx, deleteEmptyStoriesSQL, ids); err != nil {
-		return fmt.Errorf("delete empty stories: %w", err)
-	}
-	return nil
-}
-
-// queueRefreshStories is lockStories and refreshStories in a pipeline.
-func queueRefreshStories(b *pgx.Batch, ids []int64, updatedAt any) {
-	b.Queue(lockStoriesSQL, ids)
+// queueRecount queues the recount of stories already locked and the
+// deletion of those left without articles.
+func queueRecount(b *pgx.Batch, ids []int64, updatedAt any) {
 	b.Queue(refreshStoriesSQL, ids, updatedAt)
 	b.Queue(deleteEmptyStoriesSQL, ids)
+}
+
+// queueRefreshStories locks the stories and recounts them.
+func queueRefreshStories(b *pgx.Batch, ids []int64, updatedAt any) {
+	b.Queue(lockStoriesSQL, ids)
+	queueRecount(b, ids, updatedAt)
 }
 
 // AssignArticles records the assignments in one transaction; see
@@ -185,8 +167,7 @@ func (s *Store) AssignArticles(ctx context.Context, as []crosswire.StoryAssignme
 		articleIDs, storyOf, scores, terms, manual, at)
 	b.Queue(`UPDATE articles a SET story_id = u.s FROM unnest($1::bigint[], $2::bigint[]) AS u(a, s) WHERE a.id = u.a`,
 		articleIDs, storyOf)
-	b.Queue(refreshStoriesSQL, storyIDs, ts(latest))
-	b.Queue(deleteEmptyStoriesSQL, storyIDs)
+	queueRecount(b, storyIDs, ts(latest))
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
