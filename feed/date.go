@@ -294,11 +294,15 @@ var weekdayNames = map[string]bool{
 	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true,
 	"fri": true, "sat": true, "sun": true, "monday": true, "tuesday": true, "wednesday": true,
 	"thursday": true, "friday": true, "saturday": true, "sunday": true,
+	// Russian, abbreviated and in full (see ruMonthStems).
+	"пн": true, "вт": true, "ср": true, "чт": true, "пт": true, "сб": true, "вс": true,
+	"понедельник": true, "вторник": true, "среда": true, "четверг": true, "пятница": true,
+	"суббота": true, "воскресенье": true,
 }
 
 // Russian outlets sometimes localize the names in otherwise RFC 822 dates
 // ("Пн, 02 июня 2025 10:00:00 +0300"). Months are recognized by their stem
-// in any case form (января, январь), weekdays by abbreviation or full name.
+// in any case form (января, январь), weekdays by abbreviation or full name (weekdayNames).
 var ruMonthStems = []string{"янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"}
 
 func ruMonth(w string) int {
@@ -311,19 +315,6 @@ func ruMonth(w string) int {
 		}
 	}
 	return 0
-}
-
-func ruWeekday(w string) bool {
-	switch w {
-	case "пн", "вт", "ср", "чт", "пт", "сб", "вс":
-		return true
-	}
-	for _, full := range []string{"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"} {
-		if w == full {
-			return true
-		}
-	}
-	return false
 }
 
 // parseLoose reads RFC 822-like dates by classifying tokens rather than by
@@ -435,9 +426,6 @@ func parseLoose(s string) (time.Time, bool) {
 			if c >= 0x80 {
 				if m := ruMonth(w); m > 0 && month < 0 {
 					month = m
-					continue
-				}
-				if ruWeekday(w) {
 					continue
 				}
 				return time.Time{}, false
