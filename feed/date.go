@@ -302,7 +302,8 @@ var weekdayNames = map[string]bool{
 
 // Russian outlets sometimes localize the names in otherwise RFC 822 dates
 // ("Пн, 02 июня 2025 10:00:00 +0300"). Months are recognized by their stem
-// in any case form (января, январь), weekdays by abbreviation or full name (weekdayNames).
+// in any case form (января, январь), weekdays by abbreviation or full name
+// (weekdayNames).
 var ruMonthStems = []string{"янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"}
 
 func ruMonth(w string) int {
