@@ -158,4 +158,3 @@ func startJobs(ctx context.Context, h *hub, m *metrics.Metrics) (stop func(), er
 		}
 	}, nil
 }
-
